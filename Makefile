@@ -1,0 +1,56 @@
+# The README's two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app villagetracker
+CATALOGUES := villagetracker/translations
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test translations messages lint format clean
+
+## run: install, migrate, load the regions and demo logins, serve on 127.0.0.1:5000
+run: install
+	VILLAGETRACKER_ENV=development $(FLASK) db upgrade
+	VILLAGETRACKER_ENV=development $(FLASK) regions load
+	VILLAGETRACKER_ENV=development $(FLASK) demo
+	VILLAGETRACKER_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: the whole suite (browser tests need Debian's chromium)
+test: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	touch $@
+
+## translations: compile the .po catalogues into the .mo files Flask-Babel reads
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d $(CATALOGUES)
+
+## messages: extract the strings from code and templates and merge them into the catalogues
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(VENV)/messages.pot -d $(CATALOGUES)
+
+lint: install-test
+	$(BIN)/ruff check villagetracker tests
+	$(BIN)/ruff format --check villagetracker tests
+
+format: install-test
+	$(BIN)/ruff format villagetracker tests
+	$(BIN)/ruff check --fix villagetracker tests
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,47 @@
+// Progressive enhancement only: every page works without this file.
+"use strict";
+
+// Move focus to the error summary so that a screen reader reads what to fix.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+});
+
+// Type-ahead for region fields: <input data-typeahead="regency|district|village|any">
+// gets a <datalist> filled from /regions/search.json as the person types.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-typeahead]").forEach((input, index) => {
+    const list = document.createElement("datalist");
+    list.id = `typeahead-${index}`;
+    input.setAttribute("list", list.id);
+    input.after(list);
+    const level = input.dataset.typeahead === "any" ? "" : input.dataset.typeahead;
+    let timer = null;
+    let controller = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const text = input.value.trim();
+      if (text.length < 2) return;
+      timer = setTimeout(async () => {
+        if (controller) controller.abort();
+        controller = new AbortController();
+        const url = new URL("/regions/search.json", window.location.origin);
+        url.searchParams.set("q", text);
+        if (level) url.searchParams.set("level", level);
+        try {
+          const response = await fetch(url, { signal: controller.signal, credentials: "same-origin" });
+          if (!response.ok) return;
+          const data = await response.json();
+          list.replaceChildren(...data.results.map((region) => {
+            const option = document.createElement("option");
+            option.value = input.dataset.typeahead === "any" ? region.name : region.code;
+            option.label = `${region.name} (${region.code}) · ${region.kind}${region.context ? " · " + region.context : ""}`;
+            return option;
+          }));
+        } catch (error) {
+          if (error.name !== "AbortError") console.warn(error);
+        }
+      }, 200);
+    });
+  });
+});

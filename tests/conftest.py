@@ -1,0 +1,174 @@
+"""A fresh app and database for every test, and helpers to make users and log in.
+
+The database is a real SQLite file. Building the schema and loading the regions takes a
+moment, so it is done once per session into a template file that each test copies.
+"""
+
+import contextvars
+import re
+import shutil
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from villagetracker import create_app
+from villagetracker.extensions import db
+from villagetracker.models import Role
+from villagetracker.regions import load_regions, official_rows
+from villagetracker.services import AccountScope, create_account
+
+PASSWORD = "correct-horse-battery"
+TEST_SECRET = "test-secret-key-" + "x" * 32
+# Banten (Kabupaten Tangerang 36.03, Kabupaten Serang 36.04, ...) and Kabupaten
+# Bandung (32.04) with its province: enough real regions for scope tests.
+TEST_REGION_ROOTS = ("36", "32.04")
+
+
+def in_test_regions(code: str) -> bool:
+    return code == "32" or any(
+        code == root or code.startswith(root + ".") for root in TEST_REGION_ROOTS
+    )
+
+
+def app_config(database_file, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "ENV": "testing",
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": f"sqlite:///{database_file}",
+        # Hashing is deliberately slow; the suite hashes hundreds of passwords.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "villagetracker.sqlite3"
+    app = create_app(app_config(path))
+    with app.app_context():
+        db.create_all()
+        load_regions(row for row in official_rows() if in_test_regions(row["code"]))
+        db.engine.dispose()  # checkpoints the WAL into the file before it is copied
+    return path
+
+
+@pytest.fixture
+def database_file(template_database, tmp_path):
+    path = tmp_path / "villagetracker.sqlite3"
+    shutil.copyfile(template_database, path)
+    return path
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as on a server.
+
+    The test itself holds an app context to read the database; without this, a request
+    would reuse it and share its ``g`` (the logged-in user, the CSRF token) and its
+    database session with the test and with every other client in the test.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()  # let the test see what the request committed
+        return response
+
+
+@pytest.fixture
+def make_app(database_file):
+    """make_app(**config): another app on the test's database, with other settings."""
+
+    def make(**overrides):
+        app = create_app(app_config(database_file, **overrides))
+        app.test_client_class = IsolatedClient
+        return app
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role, region="36.03", districts=(), username=None, password=PASSWORD)"""
+    count = 0
+
+    def make(role=Role.OFFICER, region="36.03", districts=(), username=None, password=PASSWORD):
+        nonlocal count
+        count += 1
+        return create_account(
+            username=username or f"{role}{count}",
+            full_name=f"Test {role} {count}",
+            password=password,
+            scope=AccountScope(
+                role, None if role == Role.ADMIN else region, list(districts)
+            ),
+        )
+
+    return make
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class Browser:
+    """The Flask test client with the CSRF token a real form would carry."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self) -> str:
+        page = self.client.get("/login", follow_redirects=True).get_data(as_text=True)
+        return CSRF_FIELD.search(page).group(1)
+
+    def get(self, *args, **kwargs):
+        return self.client.get(*args, **kwargs)
+
+    def post(self, url, data=None, **kwargs):
+        data = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.client.post(url, data=data, **kwargs)
+
+    def login(self, user_or_name, password=PASSWORD, **kwargs):
+        username = getattr(user_or_name, "username", user_or_name)
+        return self.post("/login", {"username": username, "password": password}, **kwargs)
+
+    def logout(self):
+        return self.post("/logout")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def login(app, make_user):
+    """login(role, **make_user_args) -> (Browser, user): a fresh client logged in."""
+
+    def log_in(role=Role.OFFICER, **kwargs):
+        user = make_user(role, **kwargs)
+        session = Browser(app.test_client())
+        response = session.login(user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return session, user
+
+    return log_in

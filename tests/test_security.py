@@ -1,0 +1,90 @@
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from villagetracker.extensions import db
+from villagetracker.models import Role, User
+
+from conftest import CSRF_FIELD, PASSWORD
+
+
+def test_every_page_sends_the_security_headers(client):
+    headers = client.get("/login").headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(browser, make_user):
+    make_user(Role.OFFICER, username="siti")
+    cookie = browser.login("siti").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_the_session_cookie_is_secure_under_https(make_app, make_user):
+    make_user(Role.OFFICER, username="siti")
+    https_client = make_app(HTTPS=True).test_client()
+    token = CSRF_FIELD.search(https_client.get("/login").get_data(as_text=True)).group(1)
+    cookie = https_client.post(
+        "/login",
+        data={"username": "siti", "password": PASSWORD, "csrf_token": token},
+        base_url="https://localhost",
+    ).headers["Set-Cookie"]
+    assert "Secure" in cookie
+
+
+@pytest.mark.parametrize(
+    "url", ["/login", "/logout", "/language", "/admin/users/new", "/admin/users/1/edit"]
+)
+def test_a_form_without_its_csrf_token_is_refused(login, url):
+    admin, user = login(Role.ADMIN)
+    before = db.session.scalar(select(func.count()).select_from(User))
+    response = admin.client.post(url, data={"username": "x", "full_name": "X"})
+    assert response.status_code == 400
+    assert "Formulir sudah kedaluwarsa" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_no_page_asks_another_host_for_anything(login):
+    admin, _ = login(Role.ADMIN)
+    for url in ["/", "/regions/?q=kresek", "/regions/36.03", "/admin/users", "/admin/users/new"]:
+        page = admin.get(url).get_data(as_text=True)
+        assert not re.search(r'(src|href|action)="(https?:)?//', page), url
+        assert "@import" not in page
+
+
+def test_the_stylesheet_asks_no_other_host_either(client):
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    assert "url(" not in css and "@import" not in css
+
+
+def test_a_missing_page_is_a_friendly_404_in_the_readers_language(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    response = client.get("/no-such-page")
+    assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_is_a_friendly_500(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Terjadi kesalahan" in response.get_data(as_text=True)
+    assert "RuntimeError" not in response.get_data(as_text=True)
+
+
+def test_a_role_without_access_gets_a_friendly_403(login):
+    officer, _ = login(Role.OFFICER)
+    response = officer.get("/admin/users")
+    assert response.status_code == 403
+    assert "Tidak diizinkan" in response.get_data(as_text=True)

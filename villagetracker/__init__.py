@@ -1,0 +1,40 @@
+"""villagetracker: the Desa Sadar Jaminan Sosial Ketenagakerjaan programme's tracker."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import access, cli, config, errors, i18n, security
+from .extensions import babel, csrf, db, login_manager, migrate
+
+# The design card keeps templates/, static/ and migrations/ at the repository's top level.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config.load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    security.init_app(app)
+    access.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from . import admin, auth, main, regions_bp
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(regions_bp.bp)
+    app.register_blueprint(admin.bp)
+    return app

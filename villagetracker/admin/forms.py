@@ -1,0 +1,110 @@
+import re
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from ..extensions import db
+from ..i18n import ROLE_LABELS
+from ..models import User
+from ..services import AccountScope, account_scope_errors
+
+USERNAME = re.compile(r"^[a-z0-9._-]{3,50}$")
+
+
+def password_long_enough(form, field) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(field.data or "") < minimum:
+        raise ValidationError(
+            _l("Use at least %(count)d characters.", count=minimum)
+        )
+
+
+def split_codes(text: str | None) -> list[str]:
+    """'36.03.06, 36.03.07' or one per line: the codes, without repeats, in order."""
+    codes = [code for code in re.split(r"[\s,;]+", text or "") if code]
+    return list(dict.fromkeys(codes))
+
+
+class PasswordFields:
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter a password.")), password_long_enough],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class AccountForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=100)],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()],
+        validators=[DataRequired(_l("Choose a role."))],
+    )
+    region_code = StringField(
+        _l("Regency or city (code)"),
+        description=_l("For example 36.03 for Kabupaten Tangerang. Empty for an admin."),
+        validators=[Length(max=13)],
+        render_kw={"data-typeahead": "regency", "autocomplete": "off"},
+    )
+    district_codes = StringField(
+        _l("Limited to districts (codes, optional)"),
+        description=_l(
+            "Field officers only: kecamatan codes separated by commas, e.g. 36.03.06."
+        ),
+        validators=[Length(max=500)],
+    )
+
+    def scope(self) -> AccountScope:
+        return AccountScope(
+            role=self.role.data,
+            region_code=(self.region_code.data or "").strip() or None,
+            district_codes=split_codes(self.district_codes.data),
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, message in account_scope_errors(self.scope()).items():
+            getattr(self, name).errors.append(message)
+            valid = False
+        return valid
+
+
+class NewAccountForm(AccountForm, PasswordFields):
+    username = StringField(
+        _l("Username"),
+        description=_l("3 to 50 lowercase letters, digits, dots, dashes or underscores."),
+        validators=[
+            DataRequired(_l("Enter a username.")),
+            Regexp(USERNAME, message=_l("Use 3 to 50 lowercase letters, digits, . _ or -.")),
+        ],
+        filters=[lambda value: value.strip().lower() if value else value],
+        render_kw={"autocapitalize": "none", "autocomplete": "off"},
+    )
+
+    def validate_username(self, field) -> None:
+        if db.session.scalar(select(User.id).where(User.username == field.data)):
+            raise ValidationError(_l("This username is taken."))
+
+
+class EditAccountForm(AccountForm):
+    active = BooleanField(_l("Active (may log in)"))
+
+
+class PasswordForm(FlaskForm, PasswordFields):
+    pass

@@ -1,0 +1,91 @@
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_
+
+from .. import access, services
+from ..extensions import db
+from ..models import Role, User
+from . import bp
+from .forms import EditAccountForm, NewAccountForm, PasswordForm
+
+admin_only = access.role_required(Role.ADMIN)
+
+
+@bp.route("/users")
+@admin_only
+def users():
+    """Every account, searchable by username or name, a page at a time."""
+    text = request.args.get("q", "").strip()[:100]
+    query = access.users_visible_to(current_user).order_by(User.username)
+    if text:
+        pattern = text.lower()
+        query = query.where(
+            or_(
+                User.username.contains(pattern, autoescape=True),
+                func.lower(User.full_name).contains(pattern, autoescape=True),
+            )
+        )
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("admin/users.html", page=page, q=text)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def new_user():
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        user = services.create_account(
+            username=form.username.data,
+            full_name=form.full_name.data,
+            password=form.password.data,
+            scope=form.scope(),
+        )
+        flash(_("Account %(username)s created.", username=user.username), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int):
+    """Change an account's name, role, region or whether it may log in. Disabling ends
+    the account's sessions at its next request."""
+    user = access.get_user_or_404(current_user, user_id)
+    form = EditAccountForm(obj=user)
+    if request.method == "GET":
+        form.district_codes.data = ", ".join(d.code for d in user.districts)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (
+            not form.active.data or form.role.data != Role.ADMIN
+        ):
+            form.active.errors.append(_("You cannot disable or demote your own account."))
+        else:
+            services.update_account(
+                user, full_name=form.full_name.data, active=form.active.data,
+                scope=form.scope(),
+            )
+            flash(_("Account %(username)s saved.", username=user.username), "success")
+            return redirect(url_for("admin.users"))
+    password_form = PasswordForm(formdata=None, prefix="pw")
+    return render_template(
+        "admin/user_form.html", form=form, user=user, password_form=password_form
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@admin_only
+def reset_password(user_id: int):
+    user = access.get_user_or_404(current_user, user_id)
+    password_form = PasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        services.reset_password(user, password_form.password.data)
+        flash(_("New password set for %(username)s.", username=user.username), "success")
+        return redirect(url_for("admin.users"))
+    form = EditAccountForm(obj=user, formdata=None)
+    form.district_codes.data = ", ".join(d.code for d in user.districts)
+    return render_template(
+        "admin/user_form.html", form=form, user=user, password_form=password_form
+    ), 400

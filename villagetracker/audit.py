@@ -1,0 +1,43 @@
+"""The audit trail: every change, login and logout, with who, when, before and after."""
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from .extensions import db
+from .models import AuditEvent, User
+
+
+def record(
+    action: str,
+    *,
+    entity: object | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    region_code: str | None = None,
+    actor: User | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction; the caller commits it together with
+    the change it describes, so that neither is kept without the other."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    event = AuditEvent(
+        action=action,
+        entity_type=type(entity).__name__.lower() if entity is not None else None,
+        entity_id=_entity_id(entity),
+        before=before,
+        after=after,
+        region_code=region_code,
+        actor=actor,
+        address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event
+
+
+def _entity_id(entity: object | None) -> str | None:
+    if entity is None:
+        return None
+    if getattr(entity, "id", "") is None:
+        db.session.flush()  # a new row: its id exists only once it is inserted
+    key = getattr(entity, "id", None) or getattr(entity, "code", None)
+    return None if key is None else str(key)

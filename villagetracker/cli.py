@@ -1,0 +1,97 @@
+"""Shell commands: ``flask --app villagetracker regions load``, ``users create``, ``demo``."""
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from . import regions, rules
+from .extensions import db
+from .models import Region, Role, User
+from .services import AccountScope, account_scope_errors, create_account
+
+regions_cli = AppGroup("regions", help="The official Kemendagri region list.")
+users_cli = AppGroup("users", help="Accounts.")
+
+DEMO_PASSWORD = "desasadar2026"
+DEMO_ACCOUNTS = [
+    ("admin", "Admin Nasional", Role.ADMIN, None),
+    ("reviewer.tangerang", "Disnaker Kabupaten Tangerang", Role.REVIEWER, "36.03"),
+    ("officer.tangerang", "Petugas Lapangan Tangerang", Role.OFFICER, "36.03"),
+    ("officer.serang", "Petugas Lapangan Serang", Role.OFFICER, "36.04"),
+]
+
+
+@regions_cli.command("load")
+def load_regions_command() -> None:
+    """Load the shipped region list, or bring the database up to date with it."""
+    started = time.perf_counter()
+    report = regions.load_regions(regions.official_rows())
+    elapsed = time.perf_counter() - started
+    for level in rules.LEVELS:
+        total = report.added[level] + report.updated[level] + report.unchanged[level]
+        line = (
+            f"{level:<9} {total:>6,}  added {report.added[level]:,}, "
+            f"renamed {report.updated[level]:,}, unchanged {report.unchanged[level]:,}"
+        )
+        if report.not_in_list[level]:
+            line += f", no longer listed (kept) {report.not_in_list[level]:,}"
+        click.echo(line)
+    click.echo(f"{'done' if report.changed else 'already up to date'} in {elapsed:.1f} s")
+
+
+def _min_password(ctx, _param, value: str) -> str:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(value) < minimum:
+        raise click.BadParameter(f"use at least {minimum} characters")
+    return value
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--region", "region_code", help="Regency/city code, e.g. 36.03.")
+@click.option("--district", "district_codes", multiple=True, help="Limit an officer.")
+@click.option("--name", "full_name", help="Full name (defaults to the username).")
+@click.password_option(callback=_min_password, help="Asked for when not given.")
+def create_user_command(
+    username, role, region_code, district_codes, full_name, password
+) -> None:
+    """Create an account with a role in a region."""
+    username = username.strip().lower()
+    if db.session.scalar(User.by_username(username)):
+        raise click.UsageError(f"the username {username} is taken")
+    scope = AccountScope(role, region_code, list(district_codes))
+    errors = account_scope_errors(scope)
+    if errors:
+        raise click.UsageError("; ".join(str(message) for message in errors.values()))
+    create_account(
+        username=username, full_name=full_name or username, password=password, scope=scope
+    )
+    click.echo(f"created {role} {username}" + (f" for {region_code}" if region_code else ""))
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Create the demo accounts the first time (never touches existing ones), and print
+    the logins."""
+    if db.session.get(Region, "36.03") is None:
+        raise click.ClickException("load the regions first: flask regions load")
+    for username, full_name, role, region_code in DEMO_ACCOUNTS:
+        if db.session.scalar(User.by_username(username)) is None:
+            create_account(
+                username=username,
+                full_name=full_name,
+                password=DEMO_PASSWORD,
+                scope=AccountScope(role, region_code, []),
+            )
+    click.echo("Demo logins (password for each: %s):" % DEMO_PASSWORD)
+    for username, _name, role, region_code in DEMO_ACCOUNTS:
+        click.echo(f"  {username:<20} {role:<9} {region_code or 'Indonesia'}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(regions_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,87 @@
+"""Settings: defaults, then ``instance/config.py``, then ``VILLAGETRACKER_*`` variables,
+then the test mapping. The last one to set a key wins."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    # "production" unless said otherwise: a server started by mistake without a real
+    # secret key refuses to start instead of signing sessions with a guessable one.
+    "ENV": "production",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "HTTPS": False,
+    "PROXY_FIX": False,
+    "PASSWORD_MIN_LENGTH": 10,
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # Failed logins allowed within LOGIN_WINDOW_MINUTES before further tries are refused.
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_WINDOW_MINUTES": 15,
+    "LANGUAGES": ["id", "en"],
+    "BABEL_DEFAULT_LOCALE": "id",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    "REGION_SEARCH_LIMIT": 20,
+    "PAGE_SIZE": 50,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+}
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot make a safe app."""
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` from every source in order and derive the dependent keys."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("VILLAGETRACKER")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = (
+        app.config["DATABASE_URL"] or f"sqlite:///{instance / 'villagetracker.sqlite3'}"
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        instance.mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = _secret_key(app, instance)
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _secret_key(app: Flask, instance: Path) -> str:
+    key = app.config["SECRET_KEY"]
+    if key:
+        if app.config["ENV"] == "production" and len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"VILLAGETRACKER_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} "
+                "characters in production."
+            )
+        return key
+    if app.config["ENV"] == "production":
+        raise ConfigError(
+            "No secret key. Set VILLAGETRACKER_SECRET_KEY (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`), or set "
+            "VILLAGETRACKER_ENV=development to use a generated key on this machine."
+        )
+    # Development: one random key per machine, kept so that sessions survive restarts.
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return key_file.read_text().strip()

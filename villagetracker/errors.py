@@ -1,0 +1,52 @@
+"""Friendly error pages in the reader's language; nothing a user sends ends in a bare 500."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your account may not open this page.")),
+    404: (_l("Page not found"), _l("There is nothing here, or it is outside your area.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("The file is too large.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged. Please try again.")),
+}
+
+
+def render_error(code: int, title=None, message=None):
+    default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    page = render_template(
+        "error.html",
+        code=code,
+        title=title or default_title,
+        message=message or default_message,
+    )
+    return page, code
+
+
+def handle_http_error(error: HTTPException):
+    return render_error(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(
+        400,
+        _l("The form has expired"),
+        _l("Go back, reload the page and send the form again."),
+    )
+
+
+def handle_unexpected_error(error: Exception):
+    db.session.rollback()  # leave nothing half-written behind the error page
+    return render_error(500)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(500, handle_unexpected_error)

@@ -1,0 +1,57 @@
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from .. import access
+from ..auth.routes import safe_next
+from ..extensions import db
+from ..i18n import LANGUAGE_COOKIE
+from ..models import Region
+from . import bp
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+@login_required
+def home():
+    """The user's area: the regions at the top of their scope, with how many districts
+    and villages lie inside it."""
+    roots = access.scope_roots(current_user)
+    if roots is None:
+        areas = db.session.scalars(
+            select(Region).where(Region.level == "province").order_by(Region.code)
+        ).all()
+    else:
+        areas = db.session.scalars(
+            access.regions_visible_to(current_user)
+            .where(Region.code.in_(roots))
+            .order_by(Region.code)
+        ).all()
+    counts = dict(
+        db.session.execute(
+            select(Region.level, func.count())
+            .where(access.in_scope(current_user, Region.code))
+            .where(Region.level.in_(["district", "village"]))
+            .group_by(Region.level)
+        ).all()
+    )
+    return render_template("main/home.html", areas=areas, counts=counts)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """The language switch in the header: remembered in a cookie for a year."""
+    language = request.form.get("lang", "")
+    target = safe_next(request.form.get("next")) or url_for("main.home")
+    response = redirect(target)
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=ONE_YEAR,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["HTTPS"],
+        )
+    return response

@@ -1,0 +1,66 @@
+from flask import current_app, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from .. import access, regions
+from ..extensions import db
+from ..i18n import kind_label
+from . import bp
+
+MAX_QUERY_LENGTH = 100
+
+
+def _search_text() -> str:
+    return request.args.get("q", "").strip()[:MAX_QUERY_LENGTH]
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Search regions by name or code with a plain form: works without JavaScript."""
+    text, level = _search_text(), request.args.get("level") or None
+    page, context = None, {}
+    if text:
+        query = regions.search(access.regions_visible_to(current_user), text, level)
+        page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+        context = regions.context_labels(page.items)
+    return render_template(
+        "regions/index.html", q=text, level=level, page=page, context=context
+    )
+
+
+@bp.route("/search.json")
+@login_required
+def search_json():
+    """Type-ahead: at most REGION_SEARCH_LIMIT regions in scope matching ``q``."""
+    text = _search_text()
+    if len(text) < 2:
+        return jsonify(results=[])
+    query = regions.search(
+        access.regions_visible_to(current_user), text, request.args.get("level")
+    ).limit(current_app.config["REGION_SEARCH_LIMIT"])
+    found = db.session.scalars(query).all()
+    context = regions.context_labels(found)
+    results = [
+        {
+            "code": region.code,
+            "name": region.name,
+            "level": region.level,
+            "kind": kind_label(region),
+            "context": context[region.code],
+        }
+        for region in found
+    ]
+    return jsonify(results=results)
+
+
+@bp.route("/<code>")
+@login_required
+def show(code: str):
+    """One region in scope and the regions directly below it, a page at a time."""
+    region = access.get_region_or_404(current_user, code)
+    children = db.paginate(
+        region.children().where(access.in_scope(current_user, regions.Region.code)),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("regions/show.html", region=region, children=children)
