@@ -5,12 +5,16 @@ moment, so it is done once per session into a template file that each test copie
 """
 
 import contextvars
+import os
 import re
 import shutil
+import threading
+from pathlib import Path
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from villagetracker import create_app
 from villagetracker.extensions import db
@@ -172,3 +176,83 @@ def login(app, make_user):
         return session, user
 
     return log_in
+
+
+# --- A real browser: Debian's chromium driven by Playwright ------------------------------
+
+ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots to look at; not in git
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # No calls home: this machine and many offices have no other network.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = shutil.which("chromium")
+    if path is None:
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("VILLAGETRACKER_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + "; VILLAGETRACKER_REQUIRE_BROWSER=1 forbids skipping")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(make_app):
+    """The app served over real HTTP on 127.0.0.1, on the test's database."""
+    server = make_server("127.0.0.1", 0, make_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser tab at 1280 px, set up like a phone in Indonesia, that fails the
+    test if the page asks any other host for anything or logs a JavaScript error."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 800}, locale="id-ID", timezone_id="Asia/Jakarta"
+    )
+    tab = context.new_page()
+    foreign, errors = [], []
+    tab.on("request", lambda r: r.url.startswith(live_server) or foreign.append(r.url))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    # A page may answer 400 or 404 on purpose; a stylesheet, script or image may not.
+    tab.on(
+        "response",
+        lambda r: r.status >= 400
+        and r.request.resource_type != "document"
+        and errors.append(f"{r.status} {r.url}"),
+    )
+    tab.on(
+        "console",
+        lambda m: m.type == "error"
+        and not m.text.startswith("Failed to load resource")
+        and errors.append(m.text),
+    )
+    tab.base_url = live_server
+    yield tab
+    context.close()
+    assert foreign == [], "requests to other hosts"
+    assert errors == [], "errors in the browser console"
+
+
+def screenshot(tab, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path

@@ -30,20 +30,23 @@ def split_codes(text: str | None) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-class PasswordFields:
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(_l("Enter a password.")), password_long_enough],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
+# WTForms orders fields by when they were declared, and the error summary follows that
+# order: declare them in the order the form shows them.
+class UsernameField:
+    username = StringField(
+        _l("Username"),
+        description=_l("3 to 50 lowercase letters, digits, dots, dashes or underscores."),
         validators=[
-            DataRequired(_l("Repeat the password.")),
-            EqualTo("password", _l("The two passwords differ.")),
+            DataRequired(_l("Enter a username.")),
+            Regexp(USERNAME, message=_l("Use 3 to 50 lowercase letters, digits, . _ or -.")),
         ],
-        render_kw={"autocomplete": "new-password"},
+        filters=[lambda value: value.strip().lower() if value else value],
+        render_kw={"autocapitalize": "none", "autocomplete": "off"},
     )
+
+    def validate_username(self, field) -> None:
+        if db.session.scalar(select(User.id).where(User.username == field.data)):
+            raise ValidationError(_l("This username is taken."))
 
 
 class AccountForm(FlaskForm):
@@ -85,25 +88,28 @@ class AccountForm(FlaskForm):
         return valid
 
 
-class NewAccountForm(AccountForm, PasswordFields):
-    username = StringField(
-        _l("Username"),
-        description=_l("3 to 50 lowercase letters, digits, dots, dashes or underscores."),
-        validators=[
-            DataRequired(_l("Enter a username.")),
-            Regexp(USERNAME, message=_l("Use 3 to 50 lowercase letters, digits, . _ or -.")),
-        ],
-        filters=[lambda value: value.strip().lower() if value else value],
-        render_kw={"autocapitalize": "none", "autocomplete": "off"},
-    )
-
-    def validate_username(self, field) -> None:
-        if db.session.scalar(select(User.id).where(User.username == field.data)):
-            raise ValidationError(_l("This username is taken."))
-
-
 class EditAccountForm(AccountForm):
     active = BooleanField(_l("Active (may log in)"))
+
+
+class PasswordFields:
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter a password.")), password_long_enough],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewAccountForm(UsernameField, AccountForm, PasswordFields):
+    pass
 
 
 class PasswordForm(FlaskForm, PasswordFields):
