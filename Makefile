@@ -45,8 +45,8 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(VENV)/messages.pot -d $(CATALOGUES)
 
 lint: install-test
-	$(BIN)/ruff check villagetracker tests
-	$(BIN)/ruff format --check villagetracker tests
+	$(BIN)/ruff check villagetracker tests bench
+	$(BIN)/ruff format --check villagetracker tests bench
 
 format: install-test
 	$(BIN)/ruff format villagetracker tests

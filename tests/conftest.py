@@ -113,10 +113,16 @@ def runner(app):
 
 @pytest.fixture
 def make_user(app):
-    """make_user(role, region="36.03", districts=(), username=None, password=PASSWORD)"""
+    """make_user(role, region="36.03", districts=(), username=None, password=...)"""
     count = 0
 
-    def make(role=Role.OFFICER, region="36.03", districts=(), username=None, password=PASSWORD):
+    def make(
+        role=Role.OFFICER,
+        region="36.03",
+        districts=(),
+        username=None,
+        password=PASSWORD,
+    ):
         nonlocal count
         count += 1
         return create_account(
@@ -153,7 +159,9 @@ class Browser:
 
     def login(self, user_or_name, password=PASSWORD, **kwargs):
         username = getattr(user_or_name, "username", user_or_name)
-        return self.post("/login", {"username": username, "password": password}, **kwargs)
+        return self.post(
+            "/login", {"username": username, "password": password}, **kwargs
+        )
 
     def logout(self):
         return self.post("/logout")
@@ -178,7 +186,7 @@ def login(app, make_user):
     return log_in
 
 
-# --- A real browser: Debian's chromium driven by Playwright ------------------------------
+# --- A real browser: Debian's chromium driven by Playwright ---
 
 ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots to look at; not in git
 CHROMIUM_FLAGS = [
@@ -225,7 +233,9 @@ def page(chromium, live_server):
     """A fresh browser tab at 1280 px, set up like a phone in Indonesia, that fails the
     test if the page asks any other host for anything or logs a JavaScript error."""
     context = chromium.new_context(
-        viewport={"width": 1280, "height": 800}, locale="id-ID", timezone_id="Asia/Jakarta"
+        viewport={"width": 1280, "height": 800},
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
     )
     tab = context.new_page()
     foreign, errors = [], []
@@ -234,15 +244,19 @@ def page(chromium, live_server):
     # A page may answer 400 or 404 on purpose; a stylesheet, script or image may not.
     tab.on(
         "response",
-        lambda r: r.status >= 400
-        and r.request.resource_type != "document"
-        and errors.append(f"{r.status} {r.url}"),
+        lambda r: (
+            r.status >= 400
+            and r.request.resource_type != "document"
+            and errors.append(f"{r.status} {r.url}")
+        ),
     )
     tab.on(
         "console",
-        lambda m: m.type == "error"
-        and not m.text.startswith("Failed to load resource")
-        and errors.append(m.text),
+        lambda m: (
+            m.type == "error"
+            and not m.text.startswith("Failed to load resource")
+            and errors.append(m.text)
+        ),
     )
     tab.base_url = live_server
     yield tab

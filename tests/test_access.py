@@ -12,7 +12,9 @@ KRESEK = "36.03.06.2018"  # Desa Kresek, Kecamatan Kresek, Kabupaten Tangerang
 ACCOUNTS = {
     "officer": {"role": Role.OFFICER, "region": "36.03"},
     "officer limited to Kresek": {
-        "role": Role.OFFICER, "region": "36.03", "districts": ["36.03.06"]
+        "role": Role.OFFICER,
+        "region": "36.03",
+        "districts": ["36.03.06"],
     },
     "reviewer": {"role": Role.REVIEWER, "region": "36.03"},
     "admin": {"role": Role.ADMIN},
@@ -46,8 +48,12 @@ def test_every_route_is_in_the_access_table(app):
     assert endpoints == set(ROUTES)
 
 
-@pytest.mark.parametrize("endpoint", [e for e, (kind, _) in ROUTES.items() if kind != "public"])
-def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(browser, endpoint, make_user):
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (kind, _) in ROUTES.items() if kind != "public"]
+)
+def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(
+    browser, endpoint, make_user
+):
     kind, url = ROUTES[endpoint]
     url = url.format(code=KRESEK, user_id=make_user().id)
     if "post" in kind:
@@ -62,7 +68,9 @@ def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(browser, endpo
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)
-@pytest.mark.parametrize("endpoint", [e for e, (kind, _) in ROUTES.items() if kind == "region"])
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (kind, _) in ROUTES.items() if kind == "region"]
+)
 def test_a_region_page_inside_the_scope_opens(login, account, endpoint):
     session, _ = login(**ACCOUNTS[account])
     url = ROUTES[endpoint][1].format(code=KRESEK)
@@ -70,7 +78,9 @@ def test_a_region_page_inside_the_scope_opens(login, account, endpoint):
 
 
 @pytest.mark.parametrize("account", OUTSIDE)
-@pytest.mark.parametrize("endpoint", [e for e, (kind, _) in ROUTES.items() if kind == "region"])
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (kind, _) in ROUTES.items() if kind == "region"]
+)
 def test_a_region_page_outside_the_scope_is_not_found(login, account, endpoint):
     session, _ = login(**ACCOUNTS[account])
     url = ROUTES[endpoint][1].format(code=OUTSIDE[account])
@@ -101,7 +111,9 @@ def test_region_search_finds_what_is_inside_the_scope(login, account):
     assert [r["code"] for r in session.get(url).json["results"]] == [KRESEK]
 
 
-@pytest.mark.parametrize("account", ["officer", "officer limited to Kresek", "reviewer"])
+@pytest.mark.parametrize(
+    "account", ["officer", "officer limited to Kresek", "reviewer"]
+)
 @pytest.mark.parametrize(
     "endpoint", [e for e, (kind, _) in ROUTES.items() if kind.startswith("admin")]
 )

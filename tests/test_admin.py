@@ -26,8 +26,11 @@ def test_an_admin_creates_an_officer_limited_to_two_kecamatan(login):
     user = db.session.scalar(User.by_username("budi.santoso"))
     assert (user.role, user.region_code) == ("officer", "36.03")
     assert [d.code for d in user.districts] == ["36.03.06", "36.03.07"]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"
-                                                        ).order_by(AuditEvent.id.desc()))
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "user.create")
+        .order_by(AuditEvent.id.desc())
+    )
     assert event.actor_id == me.id and event.before is None
     assert event.after["district_codes"] == ["36.03.06", "36.03.07"]
     assert "password" not in str(event.after)
@@ -58,7 +61,9 @@ def test_a_short_password_is_refused_next_to_its_field_and_in_the_summary(login)
 
 def test_mismatched_passwords_are_refused(login):
     admin, _ = login(Role.ADMIN)
-    assert "Kedua kata sandi berbeda." in post_invalid(admin, confirm="another-password")
+    assert "Kedua kata sandi berbeda." in post_invalid(
+        admin, confirm="another-password"
+    )
 
 
 def test_a_taken_username_is_refused(login):
@@ -73,13 +78,17 @@ def test_a_malformed_username_is_refused(login):
 
 def test_a_reviewer_needs_a_regency_not_a_village(login):
     admin, _ = login(Role.ADMIN)
-    page = post_invalid(admin, role="reviewer", region_code="36.03.06.2018", district_codes="")
+    page = post_invalid(
+        admin, role="reviewer", region_code="36.03.06.2018", district_codes=""
+    )
     assert 'id="region_code-error"' in page
 
 
 def test_an_admin_account_has_no_region(login):
     admin, _ = login(Role.ADMIN)
-    assert 'id="region_code-error"' in post_invalid(admin, role="admin", district_codes="")
+    assert 'id="region_code-error"' in post_invalid(
+        admin, role="admin", district_codes=""
+    )
 
 
 def test_kecamatan_must_lie_in_the_officers_regency(login):
@@ -101,28 +110,50 @@ def test_an_unknown_role_is_refused(login):
 def test_an_admin_edits_an_account_and_the_change_is_audited(login, make_user):
     admin, _ = login(Role.ADMIN)
     user = make_user(Role.OFFICER, region="36.03")
-    response = admin.post(f"/admin/users/{user.id}/edit", {
-        "full_name": "Siti Aminah", "role": "reviewer", "region_code": "36.04",
-        "district_codes": "", "active": "y",
-    })
+    response = admin.post(
+        f"/admin/users/{user.id}/edit",
+        {
+            "full_name": "Siti Aminah",
+            "role": "reviewer",
+            "region_code": "36.04",
+            "district_codes": "",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     user = db.session.get(User, user.id)
-    assert (user.full_name, user.role, user.region_code) == ("Siti Aminah", "reviewer", "36.04")
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.update"))
-    assert event.before["region_code"] == "36.03" and event.after["region_code"] == "36.04"
+    assert (user.full_name, user.role, user.region_code) == (
+        "Siti Aminah",
+        "reviewer",
+        "36.04",
+    )
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "user.update")
+    )
+    assert (
+        event.before["region_code"] == "36.03" and event.after["region_code"] == "36.04"
+    )
 
 
 def test_the_edit_form_shows_the_current_kecamatan(login, make_user):
     admin, _ = login(Role.ADMIN)
     user = make_user(Role.OFFICER, districts=["36.03.06"])
-    assert 'value="36.03.06"' in admin.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
+    assert 'value="36.03.06"' in admin.get(f"/admin/users/{user.id}/edit").get_data(
+        as_text=True
+    )
 
 
 def test_an_admin_cannot_disable_their_own_account(login):
     admin, me = login(Role.ADMIN)
-    response = admin.post(f"/admin/users/{me.id}/edit", {
-        "full_name": me.full_name, "role": "admin", "region_code": "", "district_codes": "",
-    })
+    response = admin.post(
+        f"/admin/users/{me.id}/edit",
+        {
+            "full_name": me.full_name,
+            "role": "admin",
+            "region_code": "",
+            "district_codes": "",
+        },
+    )
     assert response.status_code == 400
     assert db.session.get(User, me.id).active
 
@@ -130,18 +161,26 @@ def test_an_admin_cannot_disable_their_own_account(login):
 def test_an_admin_resets_a_password(login, make_user, browser):
     admin, _ = login(Role.ADMIN)
     user = make_user(Role.OFFICER, username="siti")
-    response = admin.post(f"/admin/users/{user.id}/password",
-                          {"pw-password": "brand-new-password", "pw-confirm": "brand-new-password"})
+    response = admin.post(
+        f"/admin/users/{user.id}/password",
+        {"pw-password": "brand-new-password", "pw-confirm": "brand-new-password"},
+    )
     assert response.status_code == 302
     assert browser.login("siti", "brand-new-password").status_code == 302
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password_reset"))
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "user.password_reset")
+    )
 
 
-def test_a_short_reset_password_is_refused_and_the_old_one_still_works(login, make_user, browser):
+def test_a_short_reset_password_is_refused_and_the_old_one_still_works(
+    login, make_user, browser
+):
     admin, _ = login(Role.ADMIN)
     user = make_user(Role.OFFICER, username="siti")
-    response = admin.post(f"/admin/users/{user.id}/password",
-                          {"pw-password": "short", "pw-confirm": "short"})
+    response = admin.post(
+        f"/admin/users/{user.id}/password",
+        {"pw-password": "short", "pw-confirm": "short"},
+    )
     assert response.status_code == 400
     assert 'id="pw-password-error"' in response.get_data(as_text=True)
     assert browser.login("siti").status_code == 302
@@ -154,4 +193,6 @@ def test_the_user_list_is_searchable_and_paginated(app, login, make_user):
         make_user(Role.OFFICER, username=f"petugas{n}")
     page = admin.get("/admin/users?q=petugas").get_data(as_text=True)
     assert "3 akun" in page and "petugas0" in page and "petugas2" not in page
-    assert "petugas2" in admin.get("/admin/users?q=petugas&page=2").get_data(as_text=True)
+    assert "petugas2" in admin.get("/admin/users?q=petugas&page=2").get_data(
+        as_text=True
+    )

@@ -7,7 +7,9 @@ from villagetracker.services import reset_password
 
 
 def actions():
-    return [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    return [
+        e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+    ]
 
 
 def test_an_officer_logs_in_and_sees_their_regency(browser, make_user):
@@ -43,7 +45,9 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(browser, make_
     assert actions() == ["user.create", "login.failed", "login.failed"]
 
 
-def test_login_is_throttled_per_account_even_with_the_right_password(app, browser, make_user):
+def test_login_is_throttled_per_account_even_with_the_right_password(
+    app, browser, make_user
+):
     make_user(Role.OFFICER, username="siti")
     for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
         assert browser.login("siti", "wrong-password!").status_code == 401
@@ -106,7 +110,12 @@ def test_logins_failures_and_logouts_are_recorded(browser, make_user):
     browser.login("siti")
     browser.logout()
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
-    assert [e.action for e in events] == ["user.create", "login.failed", "login", "logout"]
+    assert [e.action for e in events] == [
+        "user.create",
+        "login.failed",
+        "login",
+        "logout",
+    ]
     assert events[1].after == {"username": "siti", "reason": "password"}
     assert events[2].actor_id == events[3].actor_id == user.id
     assert all(e.address == "127.0.0.1" for e in events[1:])
@@ -117,15 +126,21 @@ def test_login_redirects_only_within_the_site(browser, make_user):
     make_user(Role.OFFICER, username="siti")
     response = browser.client.post(
         "/login?next=https://evil.example/x",
-        data={"username": "siti", "password": "correct-horse-battery",
-              "csrf_token": browser.csrf_token()},
+        data={
+            "username": "siti",
+            "password": "correct-horse-battery",
+            "csrf_token": browser.csrf_token(),
+        },
     )
     assert response.headers["Location"] == "/"
     browser.logout()
     response = browser.client.post(
         "/login?next=/regions/36.03",
-        data={"username": "siti", "password": "correct-horse-battery",
-              "csrf_token": browser.csrf_token()},
+        data={
+            "username": "siti",
+            "password": "correct-horse-battery",
+            "csrf_token": browser.csrf_token(),
+        },
     )
     assert response.headers["Location"] == "/regions/36.03"
 

@@ -2,10 +2,9 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import PASSWORD, screenshot
 
 from villagetracker.models import Role
-
-from conftest import PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -62,9 +61,13 @@ def test_the_pages_fit_the_screen_and_pass_axe(page, make_user, width):
     assert_no_sideways_scroll(page)
     screenshot(page, f"login-{width}")
     log_in(page, "admin1")
-    for name, path in [("home", "/"), ("regions", "/regions/?q=kresek"),
-                       ("regency", "/regions/36.03"), ("users", "/admin/users"),
-                       ("new-user", "/admin/users/new")]:
+    for name, path in [
+        ("home", "/"),
+        ("regions", "/regions/?q=kresek"),
+        ("regency", "/regions/36.03"),
+        ("users", "/admin/users"),
+        ("new-user", "/admin/users/new"),
+    ]:
         page.goto(page.base_url + path)
         assert_no_sideways_scroll(page)
         assert_accessible(page)

@@ -29,7 +29,9 @@ def test_production_refuses_a_short_secret_key(clean_env):
         make(clean_env, ENV="production", SECRET_KEY="secret")
 
 
-def test_production_starts_with_a_real_secret_key_from_the_environment(clean_env, monkeypatch):
+def test_production_starts_with_a_real_secret_key_from_the_environment(
+    clean_env, monkeypatch
+):
     monkeypatch.setenv("VILLAGETRACKER_SECRET_KEY", "k" * 40)
     app = make(clean_env)
     assert app.config["ENV"] == "production"
@@ -47,10 +49,14 @@ def test_development_generates_one_secret_key_into_the_instance_folder(clean_env
 
 def test_environment_variables_override_the_defaults(clean_env, monkeypatch):
     monkeypatch.setenv("VILLAGETRACKER_ENV", "development")
-    monkeypatch.setenv("VILLAGETRACKER_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1/vt")
+    monkeypatch.setenv(
+        "VILLAGETRACKER_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1/vt"
+    )
     monkeypatch.setenv("VILLAGETRACKER_PAGE_SIZE", "25")
     app = create_app()
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1/vt"
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1/vt"
+    )
     assert app.config["PAGE_SIZE"] == 25
 
 

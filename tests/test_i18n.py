@@ -28,7 +28,9 @@ def test_the_language_switch_is_remembered_over_the_browsers_language(browser):
     response = browser.post("/language", {"lang": "en", "next": "/login"})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert "lang=en" in response.headers["Set-Cookie"]
-    page = browser.get("/login", headers={"Accept-Language": "id"}).get_data(as_text=True)
+    page = browser.get("/login", headers={"Accept-Language": "id"}).get_data(
+        as_text=True
+    )
     assert '<html lang="en">' in page and "Username" in page
     browser.post("/language", {"lang": "id"})
     assert "Nama pengguna" in browser.get("/login").get_data(as_text=True)
@@ -41,7 +43,8 @@ def test_the_language_switch_ignores_unknown_languages_and_foreign_targets(brows
 
 
 @pytest.mark.parametrize(
-    ("locale", "number", "percent"), [("id", "4.200", "91,0%"), ("en", "4,200", "91.0%")]
+    ("locale", "number", "percent"),
+    [("id", "4.200", "91,0%"), ("en", "4,200", "91.0%")],
 )
 def test_numbers_follow_the_locale(app, locale, number, percent):
     with app.test_request_context(), force_locale(locale):
@@ -64,9 +67,23 @@ def catalogue(language):
 def test_every_string_in_the_code_is_translated_in_both_catalogues(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "--no-location",
-         "-F", "babel.cfg", "-k", "_l", "-o", str(template), "."],
-        cwd=ROOT, check=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "--no-location",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(template),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     with template.open("rb") as f:
         wanted = {message.id for message in read_po(f) if message.id}
@@ -75,7 +92,8 @@ def test_every_string_in_the_code_is_translated_in_both_catalogues(tmp_path):
         messages = {m.id: m for m in catalogue(language) if m.id}
         assert wanted <= messages.keys(), (language, sorted(wanted - messages.keys()))
         untranslated = [
-            m.id for m in messages.values()
+            m.id
+            for m in messages.values()
             if m.id in wanted and (not m.string or m.fuzzy)
         ]
         assert untranslated == [], language

@@ -1,4 +1,4 @@
-"""The shipped schema path is the migrations: they must build exactly the models' schema."""
+"""The schema ships as migrations: they must build exactly what the models describe."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,11 +9,18 @@ from villagetracker.extensions import db
 
 
 def test_the_migrations_build_the_schema_the_models_describe(tmp_path):
-    app = create_app({"ENV": "testing", "SECRET_KEY": "x" * 40,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}"})
+    app = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
+        }
+    )
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            differences = compare_metadata(
+                MigrationContext.configure(connection), db.metadata
+            )
         db.engine.dispose()
     assert differences == []

@@ -20,11 +20,18 @@ def test_the_whole_official_list_loads_and_a_second_load_changes_nothing(runner)
     first = runner.invoke(args=["regions", "load"])
     assert first.exit_code == 0, first.output
     assert count_by(Region.level) == {
-        "province": 38, "regency": 514, "district": 7285, "village": 83762
+        "province": 38,
+        "regency": 514,
+        "district": 7285,
+        "village": 83762,
     }
     assert count_by(Region.kind) == {
-        None: 38 + 7285, "kabupaten": 416, "kota": 98,
-        "desa": 75252, "desa_adat": 14, "kelurahan": 8496,
+        None: 38 + 7285,
+        "kabupaten": 416,
+        "kota": 98,
+        "desa": 75252,
+        "desa_adat": 14,
+        "kelurahan": 8496,
     }
     assert re.search(r"village\s+83,762\s+added \d+", first.output)
 
@@ -85,7 +92,9 @@ def test_type_ahead_returns_a_bounded_number_of_results(app, login):
 
 def test_type_ahead_can_be_limited_to_one_level(login):
     admin, _ = login(Role.ADMIN)
-    results = admin.get("/regions/search.json?q=tangerang&level=regency").json["results"]
+    results = admin.get("/regions/search.json?q=tangerang&level=regency").json[
+        "results"
+    ]
     assert [r["code"] for r in results] == ["36.03", "36.71", "36.74"]
 
 
@@ -105,7 +114,9 @@ def test_the_plain_search_form_works_without_javascript(login):
 
 def test_an_officer_limited_to_kecamatan_finds_only_those(login):
     officer, _ = login(Role.OFFICER, region="36.03", districts=["36.03.06"])
-    codes = [r["code"] for r in officer.get("/regions/search.json?q=36.03").json["results"]]
+    codes = [
+        r["code"] for r in officer.get("/regions/search.json?q=36.03").json["results"]
+    ]
     assert codes and all(code.startswith("36.03.06") for code in codes)
 
 

@@ -5,14 +5,20 @@ from villagetracker import rules
 
 @pytest.mark.parametrize(
     ("code", "level"),
-    [("36", "province"), ("36.03", "regency"), ("36.03.06", "district"),
-     ("36.03.06.2018", "village")],
+    [
+        ("36", "province"),
+        ("36.03", "regency"),
+        ("36.03.06", "district"),
+        ("36.03.06.2018", "village"),
+    ],
 )
 def test_the_level_of_a_region_comes_from_its_code(code, level):
     assert rules.level_of(code) == level
 
 
-@pytest.mark.parametrize("code", ["", "3", "36.3", "36.03.06.201", "36-03", "36.03.06.2018.1"])
+@pytest.mark.parametrize(
+    "code", ["", "3", "36.3", "36.03.06.201", "36-03", "36.03.06.2018.1"]
+)
 def test_a_malformed_code_is_refused(code):
     with pytest.raises(ValueError):
         rules.level_of(code)
@@ -30,7 +36,11 @@ def test_ancestors_run_from_the_province_down():
 
 @pytest.mark.parametrize(
     ("code", "kind"),
-    [("36.03.06.2018", "desa"), ("36.71.01.1001", "kelurahan"), ("91.01.01.3001", "desa_adat")],
+    [
+        ("36.03.06.2018", "desa"),
+        ("36.71.01.1001", "kelurahan"),
+        ("91.01.01.3001", "desa_adat"),
+    ],
 )
 def test_desa_and_kelurahan_are_told_apart_by_the_code(code, kind):
     assert rules.village_kind(code) == kind

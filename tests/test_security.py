@@ -1,12 +1,11 @@
 import re
 
 import pytest
+from conftest import CSRF_FIELD, PASSWORD
 from sqlalchemy import func, select
 
 from villagetracker.extensions import db
 from villagetracker.models import Role, User
-
-from conftest import CSRF_FIELD, PASSWORD
 
 
 def test_every_page_sends_the_security_headers(client):
@@ -28,7 +27,9 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(browser, make_user):
 def test_the_session_cookie_is_secure_under_https(make_app, make_user):
     make_user(Role.OFFICER, username="siti")
     https_client = make_app(HTTPS=True).test_client()
-    token = CSRF_FIELD.search(https_client.get("/login").get_data(as_text=True)).group(1)
+    token = CSRF_FIELD.search(https_client.get("/login").get_data(as_text=True)).group(
+        1
+    )
     cookie = https_client.post(
         "/login",
         data={"username": "siti", "password": PASSWORD, "csrf_token": token},
@@ -51,7 +52,13 @@ def test_a_form_without_its_csrf_token_is_refused(login, url):
 
 def test_no_page_asks_another_host_for_anything(login):
     admin, _ = login(Role.ADMIN)
-    for url in ["/", "/regions/?q=kresek", "/regions/36.03", "/admin/users", "/admin/users/new"]:
+    for url in [
+        "/",
+        "/regions/?q=kresek",
+        "/regions/36.03",
+        "/admin/users",
+        "/admin/users/new",
+    ]:
         page = admin.get(url).get_data(as_text=True)
         assert not re.search(r'(src|href|action)="(https?:)?//', page), url
         assert "@import" not in page

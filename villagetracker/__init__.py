@@ -7,7 +7,7 @@ from flask import Flask
 from . import access, cli, config, errors, i18n, security
 from .extensions import babel, csrf, db, login_manager, migrate
 
-# The design card keeps templates/, static/ and migrations/ at the repository's top level.
+# The design card keeps templates/, static/ and migrations/ at the top of the repo.
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -1,8 +1,8 @@
 """Who may see and change what. The only module that knows; every view asks it.
 
 A user's scope is a set of region codes (their regency, or the kecamatan they are
-limited to); an admin's scope is the whole country. Anything outside a scope answers 404,
-the same as something that does not exist, so identifiers do not leak.
+limited to); an admin's scope is the whole country. Anything outside a scope answers
+404, the same as something that does not exist, so identifiers do not leak.
 """
 
 from collections.abc import Callable

@@ -16,8 +16,8 @@ def record(
     region_code: str | None = None,
     actor: User | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction; the caller commits it together with
-    the change it describes, so that neither is kept without the other."""
+    """Add an audit event to the current transaction; the caller commits it together
+    with the change it describes, so that neither is kept without the other."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
     event = AuditEvent(

@@ -1,4 +1,4 @@
-"""Shell commands: ``flask --app villagetracker regions load``, ``users create``, ``demo``."""
+"""Shell commands: ``flask --app villagetracker regions load|users create|demo``."""
 
 import time
 
@@ -38,7 +38,9 @@ def load_regions_command() -> None:
         if report.not_in_list[level]:
             line += f", no longer listed (kept) {report.not_in_list[level]:,}"
         click.echo(line)
-    click.echo(f"{'done' if report.changed else 'already up to date'} in {elapsed:.1f} s")
+    click.echo(
+        f"{'done' if report.changed else 'already up to date'} in {elapsed:.1f} s"
+    )
 
 
 def _min_password(ctx, _param, value: str) -> str:
@@ -67,9 +69,14 @@ def create_user_command(
     if errors:
         raise click.UsageError("; ".join(str(message) for message in errors.values()))
     create_account(
-        username=username, full_name=full_name or username, password=password, scope=scope
+        username=username,
+        full_name=full_name or username,
+        password=password,
+        scope=scope,
     )
-    click.echo(f"created {role} {username}" + (f" for {region_code}" if region_code else ""))
+    click.echo(
+        f"created {role} {username}" + (f" for {region_code}" if region_code else "")
+    )
 
 
 @click.command("demo")
@@ -86,7 +93,7 @@ def demo_command() -> None:
                 password=DEMO_PASSWORD,
                 scope=AccountScope(role, region_code, []),
             )
-    click.echo("Demo logins (password for each: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
     for username, _name, role, region_code in DEMO_ACCOUNTS:
         click.echo(f"  {username:<20} {role:<9} {region_code or 'Indonesia'}")
 

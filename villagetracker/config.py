@@ -18,7 +18,7 @@ DEFAULTS = {
     "PROXY_FIX": False,
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_HASH_METHOD": "scrypt",
-    # Failed logins allowed within LOGIN_WINDOW_MINUTES before further tries are refused.
+    # Failed logins allowed within LOGIN_WINDOW_MINUTES before more tries are refused.
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_WINDOW_MINUTES": 15,

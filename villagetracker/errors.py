@@ -1,4 +1,4 @@
-"""Friendly error pages in the reader's language; nothing a user sends ends in a bare 500."""
+"""Friendly error pages in the reader's language, for every error, 500 included."""
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
@@ -10,11 +10,17 @@ from .extensions import db
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
     403: (_l("Not allowed"), _l("Your account may not open this page.")),
-    404: (_l("Page not found"), _l("There is nothing here, or it is outside your area.")),
+    404: (
+        _l("Page not found"),
+        _l("There is nothing here, or it is outside your area."),
+    ),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("The file is too large.")),
     429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
-    500: (_l("Something went wrong"), _l("The error has been logged. Please try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("The error has been logged. Please try again."),
+    ),
 }
 
 

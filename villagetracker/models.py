@@ -51,7 +51,9 @@ class Region(db.Model):
         return chain[::-1]
 
     def children(self):
-        return select(Region).where(Region.parent_code == self.code).order_by(Region.code)
+        return (
+            select(Region).where(Region.parent_code == self.code).order_by(Region.code)
+        )
 
 
 class Role(enum.StrEnum):
@@ -73,7 +75,9 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10))
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+    region_code: Mapped[str | None] = mapped_column(
+        ForeignKey("region.code"), index=True
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session id: raising it (password reset, disabling) ends every session.
     session_version: Mapped[int] = mapped_column(default=0)
@@ -110,7 +114,7 @@ class User(UserMixin, db.Model):
 
 
 class AuditEvent(db.Model):
-    """Who did what, when, with the values before and after. Never updated or deleted."""
+    """Who did what, when, with the values before and after. Append-only."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,4 +1,4 @@
-"""The official region list shipped with the package, and loading it into the database."""
+"""The official region list shipped with the package and its loader."""
 
 import csv
 import gzip
@@ -19,9 +19,11 @@ FILES = ("provinces", "regencies", "districts", "villages")
 
 
 def official_rows() -> Iterator[dict]:
-    """Every row of the Kemendagri list (see data/NOTICE.md), as Region column values."""
+    """Every row of the Kemendagri list (see data/NOTICE.md) as Region column values."""
     for name in FILES:
-        with gzip.open(DATA_DIR / f"{name}.csv.gz", "rt", encoding="utf-8", newline="") as f:
+        with gzip.open(
+            DATA_DIR / f"{name}.csv.gz", "rt", encoding="utf-8", newline=""
+        ) as f:
             for row in csv.DictReader(f):
                 yield region_values(row["code"], row["name"])
 
@@ -63,7 +65,9 @@ def load_regions(rows: Iterable[dict]) -> LoadReport:
     existing = {
         row.code: row
         for row in db.session.execute(
-            select(Region.code, Region.name, Region.level, Region.kind, Region.parent_code)
+            select(
+                Region.code, Region.name, Region.level, Region.kind, Region.parent_code
+            )
         )
     }
     report = LoadReport()
@@ -94,14 +98,16 @@ def load_regions(rows: Iterable[dict]) -> LoadReport:
 
 
 def search(query: Select, text: str, level: str | None = None) -> Select:
-    """Narrow a ``select`` of regions (already scoped by the access module) to those whose
-    code starts with ``text`` or whose name contains it, largest regions first."""
+    """Narrow a ``select`` of regions (already scoped by the access module) to those
+    whose code starts with ``text`` or whose name contains it, largest regions first."""
     text = text.strip()
     if rules.CODE_PREFIX.match(text):
         # A code prefix: a range on the primary key, served by its index.
         query = query.where(Region.code >= text, Region.code < text + "~")
     else:
-        query = query.where(func.lower(Region.name).contains(text.lower(), autoescape=True))
+        query = query.where(
+            func.lower(Region.name).contains(text.lower(), autoescape=True)
+        )
     if level in rules.LEVELS:
         query = query.where(Region.level == level)
     return query.order_by(func.length(Region.code), Region.name, Region.code)
@@ -118,7 +124,9 @@ def context_labels(found: Iterable[Region]) -> dict[str, str]:
         names = dict(db.session.execute(query).all())
     return {
         region.code: ", ".join(
-            names[code] for code in reversed(rules.ancestor_codes(region.code)) if code in names
+            names[code]
+            for code in reversed(rules.ancestor_codes(region.code))
+            if code in names
         )
         for region in found
     }

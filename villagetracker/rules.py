@@ -32,7 +32,7 @@ def parent_of(code: str) -> str | None:
 
 
 def ancestor_codes(code: str) -> list[str]:
-    """The codes above a region, province first: 36.03.06.2018 -> 36, 36.03, 36.03.06."""
+    """The codes above a region, 36.03.06.2018 -> 36, 36.03, 36.03.06"""
     parts = code.split(".")
     return [".".join(parts[:depth]) for depth in range(1, len(parts))]
 

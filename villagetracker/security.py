@@ -1,4 +1,4 @@
-"""Response headers that keep pages from being framed, sniffed or fed foreign scripts."""
+"""Response headers that keep pages from being framed, sniffed or fed foreign code."""
 
 from flask import Flask, Response
 

@@ -15,7 +15,6 @@ from .extensions import db
 from .models import LoginFailure, Region, Role, User, utcnow
 
 
-
 @cache
 def _unknown_user_hash(method: str) -> str:
     """Checked when the username is unknown, so that a wrong username takes as long to
@@ -40,14 +39,19 @@ def authenticate(username: str, password: str, address: str) -> User:
         ("username", username, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
         ("address", address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
     ):
-        if db.session.scalar(LoginFailure.count_since(since, **{column: value})) >= limit:
+        if (
+            db.session.scalar(LoginFailure.count_since(since, **{column: value}))
+            >= limit
+        ):
             audit.record("login.throttled", after={"username": username})
             db.session.commit()
             raise LoginThrottled
 
     user = db.session.scalar(User.by_username(username))
     if user is None:
-        check_password_hash(_unknown_user_hash(config["PASSWORD_HASH_METHOD"]), password)
+        check_password_hash(
+            _unknown_user_hash(config["PASSWORD_HASH_METHOD"]), password
+        )
         reason = "unknown"
     elif not user.check_password(password):
         reason = "password"
@@ -88,14 +92,18 @@ def account_scope_errors(scope: AccountScope) -> dict[str, str]:
         return errors
     if scope.role == Role.ADMIN:
         if scope.region_code or scope.district_codes:
-            errors["region_code"] = _l("An admin covers the whole country: leave empty.")
+            errors["region_code"] = _l(
+                "An admin covers the whole country: leave empty."
+            )
         return errors
     region = db.session.get(Region, scope.region_code) if scope.region_code else None
     if region is None or region.level != "regency":
         errors["region_code"] = _l("Enter the code of a regency or city, e.g. 36.03.")
         return errors
     if scope.district_codes and scope.role != Role.OFFICER:
-        errors["district_codes"] = _l("Only a field officer can be limited to districts.")
+        errors["district_codes"] = _l(
+            "Only a field officer can be limited to districts."
+        )
     for code in scope.district_codes:
         district = db.session.get(Region, code)
         if district is None or district.parent_code != region.code:
@@ -151,7 +159,9 @@ def create_account(
     return user
 
 
-def update_account(user: User, *, full_name: str, active: bool, scope: AccountScope) -> None:
+def update_account(
+    user: User, *, full_name: str, active: bool, scope: AccountScope
+) -> None:
     before = account_snapshot(user)
     user.full_name = full_name.strip()
     user.role = scope.role
@@ -163,7 +173,10 @@ def update_account(user: User, *, full_name: str, active: bool, scope: AccountSc
     after = account_snapshot(user)
     if after != before:
         audit.record(
-            "user.update", entity=user, before=before, after=after,
+            "user.update",
+            entity=user,
+            before=before,
+            after=after,
             region_code=user.region_code,
         )
     db.session.commit()

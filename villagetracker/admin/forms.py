@@ -19,9 +19,7 @@ USERNAME = re.compile(r"^[a-z0-9._-]{3,50}$")
 def password_long_enough(form, field) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(field.data or "") < minimum:
-        raise ValidationError(
-            _l("Use at least %(count)d characters.", count=minimum)
-        )
+        raise ValidationError(_l("Use at least %(count)d characters.", count=minimum))
 
 
 def split_codes(text: str | None) -> list[str]:
@@ -35,10 +33,14 @@ def split_codes(text: str | None) -> list[str]:
 class UsernameField:
     username = StringField(
         _l("Username"),
-        description=_l("3 to 50 lowercase letters, digits, dots, dashes or underscores."),
+        description=_l(
+            "3 to 50 lowercase letters, digits, dots, dashes or underscores."
+        ),
         validators=[
             DataRequired(_l("Enter a username.")),
-            Regexp(USERNAME, message=_l("Use 3 to 50 lowercase letters, digits, . _ or -.")),
+            Regexp(
+                USERNAME, message=_l("Use 3 to 50 lowercase letters, digits, . _ or -.")
+            ),
         ],
         filters=[lambda value: value.strip().lower() if value else value],
         render_kw={"autocapitalize": "none", "autocomplete": "off"},
@@ -61,7 +63,9 @@ class AccountForm(FlaskForm):
     )
     region_code = StringField(
         _l("Regency or city (code)"),
-        description=_l("For example 36.03 for Kabupaten Tangerang. Empty for an admin."),
+        description=_l(
+            "For example 36.03 for Kabupaten Tangerang. Empty for an admin."
+        ),
         validators=[Length(max=13)],
         render_kw={"data-typeahead": "regency", "autocomplete": "off"},
     )

@@ -61,10 +61,14 @@ def edit_user(user_id: int):
         if user.id == current_user.id and (
             not form.active.data or form.role.data != Role.ADMIN
         ):
-            form.active.errors.append(_("You cannot disable or demote your own account."))
+            form.active.errors.append(
+                _("You cannot disable or demote your own account.")
+            )
         else:
             services.update_account(
-                user, full_name=form.full_name.data, active=form.active.data,
+                user,
+                full_name=form.full_name.data,
+                active=form.active.data,
                 scope=form.scope(),
             )
             flash(_("Account %(username)s saved.", username=user.username), "success")
@@ -82,7 +86,9 @@ def reset_password(user_id: int):
     password_form = PasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         services.reset_password(user, password_form.password.data)
-        flash(_("New password set for %(username)s.", username=user.username), "success")
+        flash(
+            _("New password set for %(username)s.", username=user.username), "success"
+        )
         return redirect(url_for("admin.users"))
     form = EditAccountForm(obj=user, formdata=None)
     form.district_codes.data = ", ".join(d.code for d in user.districts)

@@ -21,7 +21,9 @@ def index():
     page, context = None, {}
     if text:
         query = regions.search(access.regions_visible_to(current_user), text, level)
-        page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+        page = db.paginate(
+            query, per_page=current_app.config["PAGE_SIZE"], error_out=False
+        )
         context = regions.context_labels(page.items)
     return render_template(
         "regions/index.html", q=text, level=level, page=page, context=context
