@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ def app_config(database_file, **overrides) -> dict:
         "ENV": "testing",
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": f"sqlite:///{database_file}",
+        "EVIDENCE_DIR": str(Path(database_file).parent / "evidence"),
         # Hashing is deliberately slow; the suite hashes hundreds of passwords.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         **overrides,
@@ -270,3 +272,78 @@ def screenshot(tab, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- Villages in the programme ---
+
+
+@pytest.fixture
+def register(app, make_user):
+    """register(code, potential=4615, as_of=date(2019, 1, 1)) -> Village, made by the
+    services as an officer of the village's regency would."""
+    from villagetracker import services
+
+    officers = {}
+
+    def make(code, potential=4615, as_of=date(2019, 1, 1), **details):
+        regency = code[:5]
+        officer = officers.get(regency) or make_user(Role.OFFICER, region=regency)
+        officers[regency] = officer
+        return services.register_village(
+            officer,
+            code,
+            head_name=details.get("head_name", "Kepala Desa"),
+            contact_phone=details.get("contact_phone"),
+            notes=details.get("notes"),
+            potential=services.PotentialInput(potential, "p3ke", None, as_of),
+        )
+
+    return make
+
+
+def report_values(active, as_of=date(2019, 9, 1), **parts):
+    """A consistent report: all BPU and self-paid unless parts say otherwise."""
+    from villagetracker import services
+
+    values = {
+        "bpu": active,
+        "pu": 0,
+        "jakon": 0,
+        "self_paid": active,
+        "apbd": 0,
+        "apbdes": 0,
+        "csr_other": 0,
+        **parts,
+    }
+    return services.ReportInput(as_of=as_of, active_participants=active, **values)
+
+
+@pytest.fixture
+def log(app):
+    """log(village, active, as_of=..., **parts) -> Report, logged by the services."""
+    from villagetracker import services
+
+    def make(village, active, as_of=date(2019, 9, 1), **parts):
+        return services.log_report(
+            village.registered_by, village, report_values(active, as_of, **parts), None
+        )
+
+    return make
+
+
+def report_form(active, as_of="2019-09-01", **fields) -> dict:
+    """The fields of the report form as a browser sends them."""
+    values = {
+        "as_of": as_of,
+        "active_participants": str(active),
+        "bpu": str(active),
+        "pu": "0",
+        "jakon": "0",
+        "self_paid": str(active),
+        "apbd": "0",
+        "apbdes": "0",
+        "csr_other": "0",
+        "notes": "",
+    }
+    values.update({key: str(value) for key, value in fields.items()})
+    return values

@@ -4,9 +4,16 @@ The table below must name every endpoint the app has: a new route fails
 ``test_every_route_is_in_the_access_table`` until its access is decided here.
 """
 
-import pytest
+import io
 
+import pytest
+from conftest import report_values
+from werkzeug.datastructures import FileStorage
+
+from villagetracker import evidence, services
 from villagetracker.models import Role
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 KRESEK = "36.03.06.2018"  # Desa Kresek, Kecamatan Kresek, Kabupaten Tangerang
 ACCOUNTS = {
@@ -20,12 +27,14 @@ ACCOUNTS = {
     "admin": {"role": Role.ADMIN},
 }
 # A region the account must not see: another regency, or for the limited officer another
-# kecamatan of their own regency.
+# kecamatan of their own regency. And a registered village in each.
 OUTSIDE = {
     "officer": "36.04.15",
     "officer limited to Kresek": "36.03.07",
     "reviewer": "36.04.15",
 }
+OUTSIDE_VILLAGE = {"36.04.15": "36.04.15.2001", "36.03.07": "36.03.07.2001"}
+CHANGERS = {"officer", "officer limited to Kresek", "admin"}
 
 # endpoint -> (kind, URL); {code} is filled with a region inside or outside the scope.
 ROUTES = {
@@ -36,6 +45,22 @@ ROUTES = {
     "regions.index": ("anyone logged in", "/regions/?q=kresek"),
     "regions.search_json": ("region search", "/regions/search.json?q={code}"),
     "regions.show": ("region", "/regions/{code}"),
+    "villages.index": ("anyone logged in", "/villages/"),
+    "villages.close": ("anyone logged in", "/villages/close"),
+    "villages.register": ("village changer", "/villages/register"),
+    "villages.show": ("village", "/villages/{village}"),
+    "villages.report_evidence": (
+        "village",
+        "/villages/{village}/reports/{report}/evidence",
+    ),
+    "villages.details": ("village change", "/villages/{village}/details"),
+    "villages.potential": ("village change", "/villages/{village}/potential"),
+    "villages.new_report": ("village change", "/villages/{village}/reports/new"),
+    "villages.edit_report": (
+        "village change",
+        "/villages/{village}/reports/{report}/edit",
+    ),
+    "admin.threshold": ("admin", "/admin/threshold"),
     "admin.users": ("admin", "/admin/users"),
     "admin.new_user": ("admin", "/admin/users/new"),
     "admin.edit_user": ("admin", "/admin/users/{user_id}/edit"),
@@ -55,7 +80,7 @@ def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(
     browser, endpoint, make_user
 ):
     kind, url = ROUTES[endpoint]
-    url = url.format(code=KRESEK, user_id=make_user().id)
+    url = url.format(code=KRESEK, user_id=make_user().id, village=KRESEK, report=1)
     if "post" in kind:
         response = browser.post(url)
         if endpoint == "main.set_language":  # the switch works before login too
@@ -142,3 +167,108 @@ def test_an_admin_asking_for_a_missing_account_gets_404(login):
     admin, _ = login(Role.ADMIN)
     assert admin.get("/admin/users/99999/edit").status_code == 404
     assert admin.post("/admin/users/99999/password").status_code == 404
+
+
+@pytest.fixture
+def villages(app, register):
+    """Kresek (inside every test account's scope), Cikande (Kabupaten Serang) and Kronjo
+    (another kecamatan of Kabupaten Tangerang), each with a report and its evidence."""
+    reports = {}
+    for code in (KRESEK, *OUTSIDE_VILLAGE.values()):
+        village = register(code)
+        upload = FileStorage(io.BytesIO(PDF), filename="bukti.pdf")
+        reports[code] = services.log_report(
+            village.registered_by, village, report_values(4200), evidence.store(upload)
+        ).id
+    return reports
+
+
+def village_url(endpoint, code, reports):
+    return ROUTES[endpoint][1].format(village=code, report=reports[code])
+
+
+VILLAGE_KINDS = ("village", "village change")
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (k, _) in ROUTES.items() if k in VILLAGE_KINDS]
+)
+def test_a_village_inside_the_scope_opens_for_those_who_may_use_it(
+    login, villages, account, endpoint
+):
+    session, _ = login(**ACCOUNTS[account])
+    response = session.get(village_url(endpoint, KRESEK, villages))
+    may = ROUTES[endpoint][0] == "village" or account in CHANGERS
+    assert response.status_code == (200 if may else 403)
+
+
+@pytest.mark.parametrize("account", OUTSIDE)
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (k, _) in ROUTES.items() if k in VILLAGE_KINDS]
+)
+def test_a_village_outside_the_scope_is_not_found_for_reading_or_changing(
+    login, villages, account, endpoint
+):
+    session, _ = login(**ACCOUNTS[account])
+    code = OUTSIDE_VILLAGE[OUTSIDE[account]]
+    assert session.get(village_url(endpoint, code, villages)).status_code == 404
+    if ROUTES[endpoint][0] == "village change":
+        assert session.post(village_url(endpoint, code, villages)).status_code == 404
+
+
+@pytest.mark.parametrize("account", OUTSIDE)
+def test_another_scopes_report_id_is_not_found_under_ones_own_village(
+    login, villages, account
+):
+    session, _ = login(**ACCOUNTS[account])
+    other_report = villages[OUTSIDE_VILLAGE[OUTSIDE[account]]]
+    for url in (
+        f"/villages/{KRESEK}/reports/{other_report}/edit",
+        f"/villages/{KRESEK}/reports/{other_report}/evidence",
+    ):
+        assert session.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("account", OUTSIDE)
+def test_village_lists_show_nothing_outside_the_scope(login, villages, account):
+    session, _ = login(**ACCOUNTS[account])
+    outside = OUTSIDE_VILLAGE[OUTSIDE[account]]
+    for url in (
+        "/",
+        "/villages/",
+        "/villages/?band=at_threshold",
+        "/villages/close",
+        f"/villages/?q={outside}",
+        f"/villages/?area={OUTSIDE[account]}",
+    ):
+        page = session.get(url).get_data(as_text=True)
+        assert f'href="/villages/{outside}"' not in page, url
+    assert f'href="/villages/{KRESEK}"' in session.get("/villages/").get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("account", ["officer", "officer limited to Kresek"])
+def test_an_officer_cannot_register_a_village_outside_the_scope(login, account):
+    session, _ = login(**ACCOUNTS[account])
+    code = OUTSIDE_VILLAGE[OUTSIDE[account]]
+    response = session.post(
+        "/villages/register",
+        {
+            "region_code": code,
+            "worker_potential": "100",
+            "source": "p3ke",
+            "potential_as_of": "2020-01-01",
+            "head_name": "X",
+        },
+    )
+    assert response.status_code == 400
+    assert session.get(f"/villages/{code}").status_code == 404
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_only_officers_and_admins_open_the_registration_form(login, account):
+    session, _ = login(**ACCOUNTS[account])
+    status = session.get("/villages/register").status_code
+    assert status == (200 if account in CHANGERS else 403)

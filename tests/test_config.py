@@ -16,7 +16,14 @@ def clean_env(monkeypatch, tmp_path):
 
 
 def make(tmp_path, **config):
-    return create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", **config})
+    """An app whose instance folder and database are in ``tmp_path``."""
+    return create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            **config,
+        }
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key(clean_env):
@@ -38,13 +45,15 @@ def test_production_starts_with_a_real_secret_key_from_the_environment(
     assert app.config["SECRET_KEY"] == "k" * 40
 
 
-def test_development_generates_one_secret_key_into_the_instance_folder(clean_env, app):
-    key_file = os.path.join(app.instance_path, "secret_key")
-    existed = os.path.exists(key_file)
-    first = make(clean_env, ENV="development").config["SECRET_KEY"]
-    second = make(clean_env, ENV="development").config["SECRET_KEY"]
-    assert first == second and len(first) == 64
-    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600 or existed
+def test_development_generates_one_secret_key_into_the_instance_folder(clean_env):
+    instance = clean_env / "instance"
+    first = make(clean_env, ENV="development", INSTANCE_PATH=str(instance))
+    second = make(clean_env, ENV="development", INSTANCE_PATH=str(instance))
+    key_file = instance / "secret_key"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert first.config["SECRET_KEY"] == key_file.read_text()
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
 
 
 def test_environment_variables_override_the_defaults(clean_env, monkeypatch):
@@ -53,7 +62,7 @@ def test_environment_variables_override_the_defaults(clean_env, monkeypatch):
         "VILLAGETRACKER_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1/vt"
     )
     monkeypatch.setenv("VILLAGETRACKER_PAGE_SIZE", "25")
-    app = create_app()
+    app = create_app({"INSTANCE_PATH": str(clean_env / "i")})
     assert (
         app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1/vt"
     )
@@ -67,7 +76,7 @@ def test_the_test_mapping_wins_over_the_environment(clean_env, monkeypatch):
 
 
 def test_the_default_database_is_sqlite_in_the_instance_folder(clean_env):
-    app = create_app({"ENV": "development"})
+    app = create_app({"ENV": "development", "INSTANCE_PATH": str(clean_env / "i")})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (
         "sqlite:///" + os.path.join(app.instance_path, "villagetracker.sqlite3")
     )

@@ -95,3 +95,80 @@ def test_a_role_without_access_gets_a_friendly_403(login):
     response = officer.get("/admin/users")
     assert response.status_code == 403
     assert "Tidak diizinkan" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/x",
+        "//evil.example",
+        "////evil.example/x",
+        "/\\evil.example",
+        "/\r\nX-Injected: 1",
+        "javascript:alert(1)",
+    ],
+)
+def test_after_login_nobody_is_sent_to_another_host(browser, make_user, target):
+    make_user(Role.OFFICER, username="siti")
+    response = browser.client.post(
+        "/login",
+        query_string={"next": target},
+        data={
+            "username": "siti",
+            "password": PASSWORD,
+            "csrf_token": browser.csrf_token(),
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/users?page=99999999999999999999",
+        "/regions/?q=ka&page=99999999999999999999",
+        "/regions/36.03?page=-5",
+        "/villages/?page=abc",
+        "/admin/users/99999999999999999999/edit",
+        "/regions/?q=ab%00",
+        "/regions/search.json?q=ab%00",
+        "/regions/36%00",
+        "/villages/?area=36.03%00",
+        "/regions/search.json?q=" + "x" * 5000,
+    ],
+)
+def test_odd_urls_get_a_clear_answer_never_a_500(login, url):
+    admin, _ = login(Role.ADMIN)
+    assert admin.get(url).status_code in (200, 400, 404)
+
+
+def test_a_nul_byte_in_a_login_is_refused_before_any_query(browser):
+    response = browser.post("/login", {"username": "ad\x00min", "password": "x" * 12})
+    assert response.status_code == 400
+
+
+def test_a_copy_of_the_session_cookie_is_worthless_after_logout(login):
+    officer, _ = login(Role.OFFICER)
+    stolen = officer.client.get_cookie("session").value
+    officer.logout()
+    thief = officer.client.application.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/").status_code == 302
+
+
+def test_signed_in_pages_are_not_cached_and_https_adds_hsts(login, make_app, client):
+    officer, _ = login(Role.OFFICER)
+    assert officer.get("/").headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    https = make_app(HTTPS=True).test_client()
+    assert (
+        https.get("/login").headers["Strict-Transport-Security"] == "max-age=31536000"
+    )
+
+
+def test_an_overlong_username_gets_an_indonesian_message(browser):
+    response = browser.post("/login", {"username": "u" * 60, "password": "x" * 12})
+    page = response.get_data(as_text=True)
+    assert "Paling banyak 50 karakter." in page
+    assert "Field cannot be longer" not in page

@@ -15,6 +15,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        # Tests may give each app its own instance folder (secret key, database).
+        instance_path=(test_config or {}).get("INSTANCE_PATH"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
@@ -31,10 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from . import admin, auth, main, regions_bp
+    from . import admin, auth, main, regions_bp, villages
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(regions_bp.bp)
+    app.register_blueprint(villages.bp)
     app.register_blueprint(admin.bp)
     return app

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from .extensions import db
-from .models import Region, Role, User
+from .models import AuditEvent, Region, Report, Role, User, Village
 
 
 def scope_roots(user: User) -> list[str] | None:
@@ -62,6 +62,55 @@ def get_region_or_404(user: User, code: str) -> Region:
     return region
 
 
+def villages_visible_to(user: User) -> Select[tuple[Village]]:
+    return select(Village).where(in_scope(user, Village.code))
+
+
+def get_village_or_404(user: User, code: str, *, to_change: bool = False) -> Village:
+    """A registered village in the user's scope (404 otherwise). With ``to_change``, the
+    user must also be one who changes village data (403 otherwise: they can see it)."""
+    village = db.session.scalar(villages_visible_to(user).where(Village.code == code))
+    if village is None:
+        abort(404)
+    if to_change and not can_change_villages(user):
+        abort(403)
+    return village
+
+
+def can_change_villages(user: User) -> bool:
+    """Field officers register villages and log reports; an admin may step in. The
+    labour office reviews and does not change what officers report."""
+    return user.role in (Role.OFFICER, Role.ADMIN)
+
+
+def get_report_or_404(
+    user: User, code: str, report_id: int, *, to_change: bool = False
+) -> Report:
+    """A report of a village in the user's scope (404 otherwise, also for a report of
+    another village); with ``to_change``, 403 for users who do not change reports."""
+    village = get_village_or_404(user, code)
+    report = db.session.scalar(
+        select(Report).where(
+            Report.id == report_id, Report.village_code == village.code
+        )
+    )
+    if report is None:
+        abort(404)
+    if to_change and not can_change_villages(user):
+        abort(403)
+    return report
+
+
+def village_audit_trail(user: User, village: Village) -> Select[tuple[AuditEvent]]:
+    """The audit events of a village and its reports, newest first."""
+    get_village_or_404(user, village.code)
+    return (
+        select(AuditEvent)
+        .where(AuditEvent.region_code == village.code)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+
+
 def users_visible_to(user: User) -> Select[tuple[User]]:
     """Accounts the user may manage: all of them for an admin, none for anyone else."""
     query = select(User)
@@ -93,5 +142,8 @@ def role_required(*roles: Role) -> Callable:
 
 
 def init_app(app) -> None:
-    """Templates ask the same rule before they link to a region."""
+    """Templates ask the same rules before they link to a region or offer a change."""
     app.jinja_env.globals["can_see"] = lambda code: code_in_scope(current_user, code)
+    app.jinja_env.globals["can_change_villages"] = lambda: can_change_villages(
+        current_user
+    )

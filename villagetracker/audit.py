@@ -41,3 +41,15 @@ def _entity_id(entity: object | None) -> str | None:
         db.session.flush()  # a new row: its id exists only once it is inserted
     key = getattr(entity, "id", None) or getattr(entity, "code", None)
     return None if key is None else str(key)
+
+
+def changes(event: AuditEvent) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each value the event changed; for a creation, every
+    value it set."""
+    before, after = event.before or {}, event.after or {}
+    keys = list(after) + [key for key in before if key not in after]
+    return [
+        (key, before.get(key) if event.before is not None else None, after.get(key))
+        for key in keys
+        if event.before is None or before.get(key) != after.get(key)
+    ]

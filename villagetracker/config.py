@@ -27,7 +27,13 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "REGION_SEARCH_LIMIT": 20,
     "PAGE_SIZE": 50,
+    "EVIDENCE_DIR": None,  # default: instance/evidence
+    # Above the 5 MB evidence limit, so that a larger file gets a message next to its
+    # field with the rest of the form kept, instead of a bare "too large" page.
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
+    # A working day: a session (and a copy of its cookie) is worth nothing after it.
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

@@ -1,9 +1,17 @@
 """Language choice and locale-aware formatting (4.200 / 91,0% in Indonesian)."""
 
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import flask_babel
 from babel.numbers import format_decimal
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+
+from . import audit
 
 LANGUAGE_COOKIE = "lang"
 
@@ -22,6 +30,38 @@ def select_locale() -> str:
     )
 
 
+def local_today() -> date:
+    """Today in Indonesia's western time zone, where the programme's dates are set."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def parse_whole_number(text: str) -> int:
+    """A whole number as a person types it in the current locale: "4200", "4.200" (id)
+    or "4,200" (en). Raises ValueError("fraction"|"negative"|"not_a_number")."""
+    text = text.strip().replace(" ", "").replace("\u00a0", "")
+    group = get_locale().number_symbols["latn"]["group"]
+    negative = text.startswith("-")
+    digits = text.lstrip("-+")
+    if re.fullmatch(r"\d{1,3}(" + re.escape(group) + r"\d{3})+", digits):
+        digits = digits.replace(group, "")
+    if not digits.isdigit() or not digits.isascii():
+        if re.fullmatch(r"\d*[.,]\d+", digits):
+            raise ValueError("fraction")
+        raise ValueError("not_a_number")
+    if negative and int(digits) != 0:
+        raise ValueError("negative")
+    return int(digits)
+
+
+def parse_percent_tenths(text: str) -> int:
+    """A percentage with at most one decimal, with either decimal mark, in tenths:
+    "90" -> 900, "90,5" or "90.5" -> 905. Raises ValueError otherwise."""
+    match = re.fullmatch(r"(\d{1,3})(?:[.,](\d))?\s*%?", text.strip())
+    if not match:
+        raise ValueError(text)
+    return int(match.group(1)) * 10 + int(match.group(2) or 0)
+
+
 def format_number(value: int | float) -> str:
     """A whole number with the locale's grouping: 4.200 (id), 4,200 (en)."""
     return format_decimal(value, format="#,##0", locale=get_locale())
@@ -33,6 +73,13 @@ def format_percent(value: float, decimals: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=get_locale()) + "%"
 
 
+def format_tenths(tenths: int | None) -> str:
+    """Coverage kept in tenths of a percent, shown with one decimal: 910 -> 91,0%."""
+    if tenths is None:
+        return "–"
+    return format_percent(Decimal(tenths) / 10)
+
+
 KIND_LABELS = {
     "province": _l("Province"),
     "kabupaten": _l("Regency"),
@@ -42,11 +89,89 @@ KIND_LABELS = {
     "kelurahan": _l("Village (kelurahan)"),
     "desa_adat": _l("Village (desa adat)"),
 }
+STATUS_LABELS = {
+    "registered": _l("Registered"),
+    "qualifying": _l("Qualifying"),
+    "designated": _l("Designated"),
+    "at_risk": _l("At risk"),
+}
+BAND_LABELS = {
+    "under_50": _l("Under 50%"),
+    "50_75": _l("50–75%"),
+    "75_threshold": _l("75% to the threshold"),
+    "at_threshold": _l("At or over the threshold"),
+}
+SOURCE_LABELS = {
+    "p3ke": _l("P3KE (extreme-poverty register)"),
+    "census": _l("Village census"),
+    "bps": _l("BPS statistics"),
+    "other": _l("Other (explain in the note)"),
+}
 ROLE_LABELS = {
     "admin": _l("Administrator"),
     "reviewer": _l("District labour office"),
     "officer": _l("Field officer"),
 }
+
+
+ACTION_LABELS = {
+    "login": _l("Logged in"),
+    "login.failed": _l("Failed login"),
+    "login.throttled": _l("Login refused (too many failures)"),
+    "logout": _l("Logged out"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.password_reset": _l("Password reset"),
+    "village.register": _l("Village registered"),
+    "village.update": _l("Details changed"),
+    "village.potential": _l("Worker potential recorded"),
+    "village.status": _l("Status changed"),
+    "report.create": _l("Report logged"),
+    "report.correct": _l("Report corrected"),
+    "threshold.set": _l("Threshold changed"),
+}
+FIELD_LABELS = {
+    "status": _l("Status"),
+    "coverage_tenths": _l("Coverage"),
+    "threshold_tenths": _l("Threshold"),
+    "worker_potential": _l("Worker potential"),
+    "recorded": _l("Worker potential"),
+    "active_participants": _l("Active participants"),
+    "as_of": _l("As of"),
+    "source": _l("Source"),
+    "head_name": _l("Village head's name"),
+    "contact_phone": _l("Contact phone"),
+    "notes": _l("Notes"),
+    "evidence_file": _l("Evidence"),
+    "bpu": "BPU",
+    "pu": "PU",
+    "jakon": "Jakon",
+    "self_paid": _l("Self-paid"),
+    "apbd": "APBD",
+    "apbdes": "APBDes",
+    "csr_other": _l("CSR or other"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def field_label(key: str) -> str:
+    return str(FIELD_LABELS.get(key, key))
+
+
+def display_change(key: str, value):
+    """An audited value as a reader wants it: statuses in words, coverage as 91,0%."""
+    if value is None:
+        return None
+    if key == "status":
+        return status_label(value)
+    if key in ("coverage_tenths", "threshold_tenths"):
+        return format_tenths(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)
+    return value
 
 
 def kind_label(region) -> str:
@@ -58,9 +183,28 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.filters["tenths"] = format_tenths
+    app.jinja_env.filters["date"] = flask_babel.format_date
+    app.jinja_env.filters["datetime"] = flask_babel.format_datetime
     app.jinja_env.globals.update(
-        get_locale=get_locale, kind_label=kind_label, role_label=role_label
+        get_locale=get_locale,
+        kind_label=kind_label,
+        role_label=role_label,
+        status_label=status_label,
+        source_labels=SOURCE_LABELS,
+        band_labels=BAND_LABELS,
+        local_today=local_today,
+        action_label=action_label,
+        field_label=field_label,
+        audit_changes=lambda event: [
+            (key, display_change(key, before), display_change(key, after))
+            for key, before, after in audit.changes(event)
+        ],
     )

@@ -1,14 +1,24 @@
 """Tables, and the queries that belong to them (as ``select`` builders, not lists)."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, func, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import rules
 from .extensions import db
 
 
@@ -148,3 +158,126 @@ class LoginFailure(db.Model):
         for column, value in match.items():
             query = query.where(getattr(LoginFailure, column) == value)
         return query
+
+
+class ProgrammeSetting(db.Model):
+    """The programme's settings: a single row (id 1)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    threshold_tenths: Mapped[int] = mapped_column(
+        default=rules.DEFAULT_THRESHOLD_TENTHS
+    )
+
+
+class RegencySetting(db.Model):
+    """What a regency/city sets for itself; empty fields follow the programme."""
+
+    regency_code: Mapped[str] = mapped_column(
+        ForeignKey("region.code"), primary_key=True
+    )
+    threshold_tenths: Mapped[int | None]
+
+    regency: Mapped[Region] = relationship()
+
+
+class Village(db.Model):
+    """A village registered in the programme, with its latest report's figures kept on
+    the row (updated in the same transaction as the report) so that lists, filters and
+    roll-ups read one row per village."""
+
+    code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(13), index=True)
+    regency_code: Mapped[str] = mapped_column(String(13))
+    head_name: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    worker_potential: Mapped[int]  # the latest figure; its history is WorkerPotential
+    status: Mapped[str] = mapped_column(String(12), default=rules.REGISTERED)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    latest_report_date: Mapped[date | None]
+    active_participants: Mapped[int | None]
+    coverage_tenths: Mapped[int | None]
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    region: Mapped[Region] = relationship(foreign_keys=[code], lazy="joined")
+    registered_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_village_regency_status", "regency_code", "status"),
+        Index("ix_village_regency_coverage", "regency_code", "coverage_tenths"),
+        Index("ix_village_regency_latest", "regency_code", "latest_report_date"),
+    )
+
+    @property
+    def name(self) -> str:
+        return self.region.name
+
+    def reports(self):
+        return (
+            select(Report)
+            .where(Report.village_code == self.code)
+            .order_by(Report.as_of.desc())
+        )
+
+    def potentials(self):
+        return (
+            select(WorkerPotential)
+            .where(WorkerPotential.village_code == self.code)
+            .order_by(WorkerPotential.as_of)
+        )
+
+
+POTENTIAL_SOURCES = ("p3ke", "census", "bps", "other")
+
+
+class WorkerPotential(db.Model):
+    """A village's worker potential (eligible workers) as of a date, with its source.
+    Every figure ever recorded is kept; a report is measured against the one in force
+    at its date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"))
+    worker_potential: Mapped[int]
+    source: Mapped[str] = mapped_column(String(10))
+    source_note: Mapped[str | None] = mapped_column(String(200))
+    as_of: Mapped[date]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    recorded_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("village_code", "as_of"),)
+
+
+class Report(db.Model):
+    """How many of a village's residents are active participants on a date, by
+    segment and by who pays, measured against the worker potential in force then."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"))
+    as_of: Mapped[date]
+    active_participants: Mapped[int]
+    bpu: Mapped[int]
+    pu: Mapped[int]
+    jakon: Mapped[int]
+    self_paid: Mapped[int]
+    apbd: Mapped[int]
+    apbdes: Mapped[int]
+    csr_other: Mapped[int]
+    worker_potential: Mapped[int]
+    coverage_tenths: Mapped[int]
+    notes: Mapped[str | None] = mapped_column(Text)
+    evidence_name: Mapped[str | None] = mapped_column(String(200))
+    evidence_file: Mapped[str | None] = mapped_column(String(64))
+    evidence_type: Mapped[str | None] = mapped_column(String(40))
+    evidence_size: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    village: Mapped[Village] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    __table_args__ = (UniqueConstraint("village_code", "as_of"),)

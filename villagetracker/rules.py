@@ -50,3 +50,85 @@ def village_kind(code: str) -> str:
 def regency_kind(name: str) -> str:
     """kabupaten or kota: the official names carry it ("Kota Administrasi ..." too)."""
     return "kota" if name.startswith("Kota ") else "kabupaten"
+
+
+# --- Coverage and the Desa Sadar threshold ---
+# Percentages are kept as whole tenths of a percent (900 = 90.0%) and compared with
+# integer arithmetic only, so that 4,154 of 4,615 is on the right side of 90% exactly.
+
+PER_TENTH = 1000  # tenths of a percent in a whole
+DEFAULT_THRESHOLD_TENTHS = 900
+CLOSE_FROM_TENTHS = 750  # "close to the threshold" starts at 75%
+MAX_PARTICIPANTS = 10_000_000  # more is a typing error, not a village
+
+REGISTERED = "registered"
+QUALIFYING = "qualifying"
+DESIGNATED = "designated"
+AT_RISK = "at_risk"
+STATUSES = (REGISTERED, QUALIFYING, DESIGNATED, AT_RISK)
+
+SEGMENTS = ("bpu", "pu", "jakon")  # informal, wage earners, construction
+PAYERS = ("self_paid", "apbd", "apbdes", "csr_other")
+
+
+def coverage_tenths(active: int, potential: int) -> int:
+    """Coverage in whole tenths of a percent, rounded down: 4,200 of 4,615 -> 910.
+
+    Rounded down so that what is shown never claims more than the rule grants: a village
+    shown at 90.0% has reached a 90.0% threshold, one at 89.9% has not.
+    """
+    if potential <= 0:
+        raise ValueError("the worker potential must be a positive number")
+    return active * PER_TENTH // potential
+
+
+def reaches_threshold(active: int, potential: int, threshold_tenths: int) -> bool:
+    """active / potential >= threshold, without a division."""
+    if potential <= 0:
+        raise ValueError("the worker potential must be a positive number")
+    return active * PER_TENTH >= threshold_tenths * potential
+
+
+def participants_needed(active: int, potential: int, threshold_tenths: int) -> int:
+    """How many more active participants reach the threshold: the smallest whole number
+    of participants that reaches it, minus those active now (never below zero)."""
+    if potential <= 0:
+        raise ValueError("the worker potential must be a positive number")
+    smallest = -(-threshold_tenths * potential // PER_TENTH)  # ceiling division
+    return max(0, smallest - active)
+
+
+def next_status(current: str, reaches: bool) -> str:
+    """The status after a village's latest report (or the threshold) changes.
+
+    registered -> qualifying when the threshold is reached, and back when it is not;
+    designated -> at risk when coverage falls below, and back when it recovers.
+    Designation itself is the labour office's decision, never automatic.
+    """
+    if current in (REGISTERED, QUALIFYING):
+        return QUALIFYING if reaches else REGISTERED
+    if current in (DESIGNATED, AT_RISK):
+        return DESIGNATED if reaches else AT_RISK
+    raise ValueError(f"unknown status: {current!r}")
+
+
+BANDS = ("under_50", "50_75", "75_threshold", "at_threshold")
+
+
+def coverage_band(coverage: int, threshold_tenths: int) -> str:
+    """Which coverage band a village falls in (coverage in tenths of a percent)."""
+    if coverage >= threshold_tenths:
+        return "at_threshold"
+    if coverage >= CLOSE_FROM_TENTHS:
+        return "75_threshold"
+    if coverage >= 500:
+        return "50_75"
+    return "under_50"
+
+
+def breakdown_problems(total: int, parts: dict[str, int | None]) -> str | None:
+    """None when the parts add up to the total; else which way they are off."""
+    given = sum(value or 0 for value in parts.values())
+    if given == total:
+        return None
+    return "less" if given < total else "more"

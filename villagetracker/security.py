@@ -1,6 +1,7 @@
 """Response headers that keep pages from being framed, sniffed or fed foreign code."""
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, current_app, request
+from flask_login import current_user
 
 # Everything comes from our own host: offices have poor connections, and no inline
 # script may run, so an injected <script> does nothing.
@@ -25,10 +26,24 @@ def set_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config["HTTPS"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if current_user.is_authenticated:
+        # Office computers are shared: "back" after logout must not show someone's data.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
+def refuse_nul_bytes():
+    """A NUL byte has no place in a name, code or number, and PostgreSQL refuses it
+    in text: answer 400 before it reaches a query."""
+    values = [request.path, *request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
     app.after_request(set_security_headers)
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

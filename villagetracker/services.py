@@ -2,17 +2,31 @@
 transaction, so that a change is never kept without its record or half made."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import access, audit, rules
+from .evidence import StoredEvidence
 from .extensions import db
-from .models import LoginFailure, Region, Role, User, utcnow
+from .i18n import format_number
+from .models import (
+    LoginFailure,
+    ProgrammeSetting,
+    RegencySetting,
+    Region,
+    Report,
+    Role,
+    User,
+    Village,
+    WorkerPotential,
+    utcnow,
+)
 
 
 @cache
@@ -32,16 +46,21 @@ class LoginThrottled(LoginRefused):
 
 def authenticate(username: str, password: str, address: str) -> User:
     """The active account with this username and password, or LoginRefused."""
-    username = username.strip().lower()
+    username = username.strip().lower()[:50]
     config = current_app.config
+    # The attempt is written (and committed) before anything is checked, so that
+    # parallel guesses count each other; a successful login removes it again.
+    attempt = LoginFailure(username=username, address=address[:45])
+    db.session.add(attempt)
+    db.session.commit()
     since = utcnow() - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
     for column, value, limit in (
         ("username", username, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        ("address", address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+        ("address", attempt.address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
     ):
         if (
             db.session.scalar(LoginFailure.count_since(since, **{column: value}))
-            >= limit
+            > limit
         ):
             audit.record("login.throttled", after={"username": username})
             db.session.commit()
@@ -58,17 +77,20 @@ def authenticate(username: str, password: str, address: str) -> User:
     elif not user.active:
         reason = "disabled"
     else:
+        db.session.delete(attempt)
         user.last_login_at = utcnow()
         audit.record("login", entity=user, actor=user)
         db.session.commit()
         return user
-    db.session.add(LoginFailure(username=username[:50], address=address))
-    audit.record("login.failed", after={"username": username[:50], "reason": reason})
+    audit.record("login.failed", after={"username": username, "reason": reason})
     db.session.commit()
     raise LoginRefused
 
 
 def record_logout(user: User) -> None:
+    """Log out: raising the session version also voids any copy of the session cookie
+    (sessions live in signed cookies, so forgetting it in one browser is not enough)."""
+    user.session_version += 1
     audit.record("logout", entity=user, actor=user)
     db.session.commit()
 
@@ -187,3 +209,401 @@ def reset_password(user: User, password: str) -> None:
     user.set_password(password)
     audit.record("user.password_reset", entity=user, region_code=user.region_code)
     db.session.commit()
+
+
+# --- Villages, worker potential, reports and the threshold ---
+
+
+def programme_threshold() -> int:
+    setting = db.session.get(ProgrammeSetting, 1)
+    return setting.threshold_tenths if setting else rules.DEFAULT_THRESHOLD_TENTHS
+
+
+def thresholds_by_regency(regency_codes: set[str]) -> dict[str, int]:
+    """The threshold in force for each regency: its own override, else the
+    programme's."""
+    overrides = {}
+    if regency_codes:
+        query = select(
+            RegencySetting.regency_code, RegencySetting.threshold_tenths
+        ).where(
+            RegencySetting.regency_code.in_(regency_codes),
+            RegencySetting.threshold_tenths.is_not(None),
+        )
+        overrides = dict(db.session.execute(query).all())
+    national = programme_threshold()
+    return {code: overrides.get(code, national) for code in regency_codes}
+
+
+def threshold_for(regency_code: str) -> int:
+    return thresholds_by_regency({regency_code})[regency_code]
+
+
+@dataclass
+class PotentialInput:
+    worker_potential: int
+    source: str
+    source_note: str | None
+    as_of: date
+
+
+@dataclass
+class ReportInput:
+    as_of: date
+    active_participants: int
+    bpu: int
+    pu: int
+    jakon: int
+    self_paid: int
+    apbd: int
+    apbdes: int
+    csr_other: int
+    notes: str | None = None
+
+
+def village_snapshot(village: Village) -> dict:
+    return {
+        "head_name": village.head_name,
+        "contact_phone": village.contact_phone,
+        "notes": village.notes,
+        "worker_potential": village.worker_potential,
+        "status": village.status,
+    }
+
+
+def report_snapshot(report: Report) -> dict:
+    values = {name: getattr(report, name) for name in REPORT_FIELDS}
+    values["as_of"] = report.as_of.isoformat()
+    values["evidence_file"] = report.evidence_file
+    return values
+
+
+REPORT_FIELDS = (
+    "as_of",
+    "active_participants",
+    *rules.SEGMENTS,
+    *rules.PAYERS,
+    "notes",
+)
+
+
+def registration_problems(user: User, region_code: str) -> dict[str, str]:
+    """Why this code cannot be registered by this user; empty if it can."""
+    region = db.session.scalar(
+        access.regions_visible_to(user).where(Region.code == region_code)
+    )
+    if region is None or region.level != "village":
+        return {"region_code": _l("Choose a village in your area from the list.")}
+    if db.session.get(Village, region_code) is not None:
+        return {"region_code": _l("%(name)s is already registered.", name=region.name)}
+    return {}
+
+
+def register_village(
+    user: User,
+    region_code: str,
+    *,
+    head_name: str,
+    contact_phone: str | None,
+    notes: str | None,
+    potential: PotentialInput,
+) -> Village:
+    """Register a village in the programme with its first worker potential."""
+    region = db.session.get(Region, region_code)
+    village = Village(
+        code=region.code,
+        district_code=region.parent_code,
+        regency_code=rules.parent_of(region.parent_code),
+        head_name=head_name.strip(),
+        contact_phone=(contact_phone or "").strip() or None,
+        notes=(notes or "").strip() or None,
+        worker_potential=potential.worker_potential,
+        status=rules.REGISTERED,
+        registered_by=user,
+    )
+    db.session.add(village)
+    db.session.add(_potential_row(village, potential, user))
+    audit.record(
+        "village.register",
+        entity=village,
+        after=village_snapshot(village),
+        region_code=village.code,
+    )
+    db.session.commit()
+    return village
+
+
+def _potential_row(village: Village, potential: PotentialInput, user: User):
+    return WorkerPotential(
+        village_code=village.code,
+        worker_potential=potential.worker_potential,
+        source=potential.source,
+        source_note=(potential.source_note or "").strip() or None,
+        as_of=potential.as_of,
+        recorded_by=user,
+    )
+
+
+def _in_force(potentials: list[tuple[date, int]], day: date) -> int:
+    """The worker potential in force on ``day`` from (as_of, figure) pairs sorted by
+    date: the latest one on or before it, or the earliest when the day precedes all."""
+    figure = potentials[0][1]
+    for as_of, value in potentials:
+        if as_of > day:
+            break
+        figure = value
+    return figure
+
+
+def _potential_pairs(village: Village) -> list[tuple[date, int]]:
+    return [
+        (p.as_of, p.worker_potential) for p in db.session.scalars(village.potentials())
+    ]
+
+
+def potential_in_force(village: Village, day: date) -> int:
+    return _in_force(_potential_pairs(village), day)
+
+
+def potential_problems(village: Village, potential: PotentialInput) -> dict[str, str]:
+    """A new worker potential may not fall below the active participants of a report
+    it would govern."""
+    pairs = dict(_potential_pairs(village))
+    pairs[potential.as_of] = potential.worker_potential
+    ordered = sorted(pairs.items())
+    for report in db.session.scalars(village.reports()):
+        in_force = _in_force(ordered, report.as_of)
+        if report.active_participants > in_force:
+            return {
+                "worker_potential": _l(
+                    "The report of %(day)s counts %(active)s active participants, more "
+                    "than this worker potential.",
+                    day=format_date(report.as_of),
+                    active=format_number(report.active_participants),
+                )
+            }
+    return {}
+
+
+def record_potential(user: User, village: Village, potential: PotentialInput) -> None:
+    """Record a worker potential (replacing one of the same date), re-measure every
+    report against the potential in force at its date, and re-evaluate the status."""
+    before = village_snapshot(village)
+    existing = db.session.scalar(
+        select(WorkerPotential).where(
+            WorkerPotential.village_code == village.code,
+            WorkerPotential.as_of == potential.as_of,
+        )
+    )
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+    db.session.add(_potential_row(village, potential, user))
+    db.session.flush()
+    pairs = _potential_pairs(village)
+    village.worker_potential = pairs[-1][1]
+    for report in db.session.scalars(village.reports()):
+        report.worker_potential = _in_force(pairs, report.as_of)
+        report.coverage_tenths = rules.coverage_tenths(
+            report.active_participants, report.worker_potential
+        )
+    audit.record(
+        "village.potential",
+        entity=village,
+        before=before,
+        after={
+            **village_snapshot(village),
+            "as_of": potential.as_of.isoformat(),
+            "source": potential.source,
+            "recorded": potential.worker_potential,
+        },
+        region_code=village.code,
+    )
+    refresh_village(village)
+    db.session.commit()
+
+
+def update_village_details(
+    village: Village, *, head_name: str, contact_phone: str | None, notes: str | None
+) -> None:
+    before = village_snapshot(village)
+    village.head_name = head_name.strip()
+    village.contact_phone = (contact_phone or "").strip() or None
+    village.notes = (notes or "").strip() or None
+    after = village_snapshot(village)
+    if after != before:
+        audit.record(
+            "village.update",
+            entity=village,
+            before=before,
+            after=after,
+            region_code=village.code,
+        )
+    db.session.commit()
+
+
+def report_problems(
+    village: Village, data: ReportInput, report: Report | None = None
+) -> dict[str, str]:
+    """What the rules refuse in a report, by form field; empty if nothing."""
+    problems: dict[str, str] = {}
+    duplicate = select(Report.id).where(
+        Report.village_code == village.code, Report.as_of == data.as_of
+    )
+    if report is not None:
+        duplicate = duplicate.where(Report.id != report.id)
+    if db.session.scalar(duplicate) is not None:
+        problems["as_of"] = _l(
+            "There is already a report for %(day)s. Correct that one instead.",
+            day=format_date(data.as_of),
+        )
+    in_force = potential_in_force(village, data.as_of)
+    if data.active_participants > in_force:
+        problems["active_participants"] = _l(
+            "More than the worker potential in force on that date (%(potential)s).",
+            potential=format_number(in_force),
+        )
+    for first, group, label in (
+        ("bpu", rules.SEGMENTS, _l("BPU + PU + Jakon")),
+        ("self_paid", rules.PAYERS, _l("Self-paid + APBD + APBDes + CSR/other")),
+    ):
+        parts = {name: getattr(data, name) for name in group}
+        if rules.breakdown_problems(data.active_participants, parts):
+            problems[first] = _l(
+                "%(parts)s add up to %(sum)s, not %(total)s.",
+                parts=label,
+                sum=format_number(sum(value or 0 for value in parts.values())),
+                total=format_number(data.active_participants),
+            )
+    return problems
+
+
+def _apply_report(report: Report, data: ReportInput, evidence: StoredEvidence | None):
+    for name in REPORT_FIELDS:
+        setattr(report, name, getattr(data, name))
+    report.notes = (data.notes or "").strip() or None
+    report.worker_potential = potential_in_force(report.village, data.as_of)
+    report.coverage_tenths = rules.coverage_tenths(
+        data.active_participants, report.worker_potential
+    )
+    if evidence is not None:
+        report.evidence_name = evidence.name
+        report.evidence_file = evidence.file
+        report.evidence_type = evidence.media_type
+        report.evidence_size = evidence.size
+
+
+def log_report(
+    user: User, village: Village, data: ReportInput, evidence: StoredEvidence | None
+) -> Report:
+    """Log a report; if it is the latest, the village's coverage and status follow it
+    in the same transaction (a village reaching the threshold qualifies at once)."""
+    report = Report(village=village, created_by=user)
+    _apply_report(report, data, evidence)
+    db.session.add(report)
+    db.session.flush()
+    audit.record(
+        "report.create",
+        entity=report,
+        after=report_snapshot(report),
+        region_code=village.code,
+    )
+    refresh_village(village)
+    db.session.commit()
+    return report
+
+
+def correct_report(
+    user: User, report: Report, data: ReportInput, evidence: StoredEvidence | None
+) -> None:
+    """Correct a report; its old values stay in the audit trail."""
+    before = report_snapshot(report)
+    _apply_report(report, data, evidence)
+    report.updated_at = utcnow()
+    report.updated_by_id = user.id
+    audit.record(
+        "report.correct",
+        entity=report,
+        before=before,
+        after=report_snapshot(report),
+        region_code=report.village_code,
+    )
+    refresh_village(report.village)
+    db.session.commit()
+
+
+def refresh_village(village: Village, threshold: int | None = None) -> None:
+    """Copy the latest report's figures onto the village and move its status by the
+    rule. Part of the caller's transaction."""
+    db.session.flush()
+    latest = db.session.scalars(village.reports().limit(1)).first()
+    if latest is None:
+        return
+    village.latest_report_date = latest.as_of
+    village.active_participants = latest.active_participants
+    village.coverage_tenths = latest.coverage_tenths
+    if threshold is None:
+        threshold = threshold_for(village.regency_code)
+    reaches = rules.reaches_threshold(
+        latest.active_participants, latest.worker_potential, threshold
+    )
+    _move_status(village, rules.next_status(village.status, reaches))
+
+
+def _move_status(village: Village, status: str) -> None:
+    if status == village.status:
+        return
+    audit.record(
+        "village.status",
+        entity=village,
+        before={"status": village.status},
+        after={"status": status, "coverage_tenths": village.coverage_tenths},
+        region_code=village.code,
+    )
+    village.status = status
+    village.status_changed_at = utcnow()
+
+
+def set_threshold(threshold_tenths: int | None, regency_code: str | None = None) -> int:
+    """Set the programme threshold, or a regency's override (None removes it), and
+    re-evaluate every village it governs. Returns how many villages changed status."""
+    if regency_code is None:
+        setting = db.session.get(ProgrammeSetting, 1) or ProgrammeSetting(id=1)
+        db.session.add(setting)
+        before = setting.threshold_tenths
+        setting.threshold_tenths = threshold_tenths
+        governed = select(Village).where(
+            Village.regency_code.not_in(
+                select(RegencySetting.regency_code).where(
+                    RegencySetting.threshold_tenths.is_not(None)
+                )
+            )
+        )
+    else:
+        setting = db.session.get(RegencySetting, regency_code) or RegencySetting(
+            regency_code=regency_code
+        )
+        db.session.add(setting)
+        before = setting.threshold_tenths
+        setting.threshold_tenths = threshold_tenths
+        governed = select(Village).where(Village.regency_code == regency_code)
+    audit.record(
+        "threshold.set",
+        before={"threshold_tenths": before, "regency_code": regency_code},
+        after={"threshold_tenths": threshold_tenths, "regency_code": regency_code},
+        region_code=regency_code,
+    )
+    db.session.flush()
+    threshold = threshold_for(regency_code) if regency_code else threshold_tenths
+    changed = 0
+    for village in db.session.scalars(
+        governed.where(Village.coverage_tenths.is_not(None))
+    ):
+        # coverage_tenths is rounded down, so comparing it with a threshold in tenths is
+        # the same rule as comparing the counts (see rules.coverage_tenths).
+        status = rules.next_status(village.status, village.coverage_tenths >= threshold)
+        if status != village.status:
+            _move_status(village, status)
+            changed += 1
+    db.session.commit()
+    return changed

@@ -15,7 +15,8 @@ document.addEventListener("DOMContentLoaded", () => {
     list.id = `typeahead-${index}`;
     input.setAttribute("list", list.id);
     input.after(list);
-    const level = input.dataset.typeahead === "any" ? "" : input.dataset.typeahead;
+    const levels = ["province", "regency", "district", "village"];
+    const level = levels.includes(input.dataset.typeahead) ? input.dataset.typeahead : "";
     let timer = null;
     let controller = null;
     input.addEventListener("input", () => {
@@ -42,6 +43,26 @@ document.addEventListener("DOMContentLoaded", () => {
           if (error.name !== "AbortError") console.warn(error);
         }
       }, 200);
+    });
+  });
+});
+
+// Uploads can be slow on a village connection: say so while the form is sent, and
+// refuse a file over 5 MB before sending it (the server checks again).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-progress]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      const file = form.querySelector("input[type=file]");
+      if (file && file.files.length && file.files[0].size > 5 * 1024 * 1024) {
+        event.preventDefault();
+        file.setCustomValidity(file.dataset.tooLarge || "Max 5 MB");
+        file.reportValidity();
+        file.addEventListener("change", () => file.setCustomValidity(""), { once: true });
+        return;
+      }
+      const progress = form.querySelector(".progress");
+      if (progress) progress.hidden = false;
+      form.querySelectorAll("button[type=submit]").forEach((button) => { button.disabled = true; });
     });
   });
 });

@@ -6,11 +6,12 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 
 from ..extensions import db
-from ..i18n import ROLE_LABELS
-from ..models import User
+from ..fields import at_most
+from ..i18n import ROLE_LABELS, parse_percent_tenths
+from ..models import Region, User
 from ..services import AccountScope, account_scope_errors
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,50}$")
@@ -54,19 +55,20 @@ class UsernameField:
 class AccountForm(FlaskForm):
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter the person's name.")), Length(max=100)],
+        validators=[DataRequired(_l("Enter the person's name.")), at_most(100)],
     )
     role = SelectField(
         _l("Role"),
         choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()],
         validators=[DataRequired(_l("Choose a role."))],
+        validate_choice=False,  # account_scope_errors says what is wrong with a role
     )
     region_code = StringField(
         _l("Regency or city (code)"),
         description=_l(
             "For example 36.03 for Kabupaten Tangerang. Empty for an admin."
         ),
-        validators=[Length(max=13)],
+        validators=[at_most(13)],
         render_kw={"data-typeahead": "regency", "autocomplete": "off"},
     )
     district_codes = StringField(
@@ -74,7 +76,7 @@ class AccountForm(FlaskForm):
         description=_l(
             "Field officers only: kecamatan codes separated by commas, e.g. 36.03.06."
         ),
-        validators=[Length(max=500)],
+        validators=[at_most(500)],
     )
 
     def scope(self) -> AccountScope:
@@ -118,3 +120,48 @@ class NewAccountForm(UsernameField, AccountForm, PasswordFields):
 
 class PasswordForm(FlaskForm, PasswordFields):
     pass
+
+
+class PercentField(StringField):
+    """A threshold typed as a percentage ("90" or "90,5"), kept in tenths."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        self.tenths = None
+        if self.data and self.data.strip():
+            try:
+                self.tenths = parse_percent_tenths(self.data)
+            except ValueError:
+                raise ValueError(_l("Enter a percentage like 90 or 92,5.")) from None
+            if not 500 <= self.tenths <= 1000:
+                raise ValueError(_l("Between 50% and 100%."))
+
+
+class ThresholdForm(FlaskForm):
+    threshold = PercentField(
+        _l("Programme threshold (%)"),
+        validators=[DataRequired(_l("Enter the threshold."))],
+        render_kw={"inputmode": "decimal"},
+    )
+
+
+class RegencyThresholdForm(FlaskForm):
+    regency_code = StringField(
+        _l("Regency or city (code)"),
+        validators=[
+            DataRequired(_l("Enter the code of a regency or city, e.g. 36.03."))
+        ],
+        render_kw={"data-typeahead": "regency", "autocomplete": "off"},
+    )
+    threshold = PercentField(
+        _l("Its own threshold (%)"),
+        description=_l("Leave empty to follow the programme threshold again."),
+        render_kw={"inputmode": "decimal"},
+    )
+
+    def validate_regency_code(self, field) -> None:
+        region = db.session.get(Region, (field.data or "").strip())
+        if region is None or region.level != "regency":
+            raise ValidationError(
+                _l("Enter the code of a regency or city, e.g. 36.03.")
+            )

@@ -1,13 +1,21 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, select
 
 from .. import access, services
 from ..extensions import db
-from ..models import Role, User
+from ..i18n import format_tenths
+from ..models import RegencySetting, Role, User
+from ..pagination import paginate
 from . import bp
-from .forms import EditAccountForm, NewAccountForm, PasswordForm
+from .forms import (
+    EditAccountForm,
+    NewAccountForm,
+    PasswordForm,
+    RegencyThresholdForm,
+    ThresholdForm,
+)
 
 admin_only = access.role_required(Role.ADMIN)
 
@@ -26,7 +34,7 @@ def users():
                 func.lower(User.full_name).contains(pattern, autoescape=True),
             )
         )
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query)
     return render_template("admin/users.html", page=page, q=text)
 
 
@@ -48,7 +56,7 @@ def new_user():
     )
 
 
-@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/users/<int(max=2147483647):user_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_user(user_id: int):
     """Change an account's name, role, region or whether it may log in. Disabling ends
@@ -79,7 +87,7 @@ def edit_user(user_id: int):
     ), (400 if form.errors else 200)
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/users/<int(max=2147483647):user_id>/password", methods=["POST"])
 @admin_only
 def reset_password(user_id: int):
     user = access.get_user_or_404(current_user, user_id)
@@ -95,3 +103,42 @@ def reset_password(user_id: int):
     return render_template(
         "admin/user_form.html", form=form, user=user, password_form=password_form
     ), 400
+
+
+@bp.route("/threshold", methods=["GET", "POST"])
+@admin_only
+def threshold():
+    """The programme threshold and the regencies' own thresholds. A change is audited
+    and re-evaluates every village it governs at once."""
+    form = ThresholdForm(prefix="national")
+    regency_form = RegencyThresholdForm(prefix="regency")
+    if request.method == "GET":
+        form.threshold.data = format_tenths(services.programme_threshold()).rstrip("%")
+    elif "national-threshold" in request.form and form.validate_on_submit():
+        changed = services.set_threshold(form.threshold.tenths)
+        flash(
+            _("Threshold saved; %(count)s villages changed status.", count=changed),
+            "success",
+        )
+        return redirect(url_for("admin.threshold"))
+    elif "regency-regency_code" in request.form and regency_form.validate_on_submit():
+        changed = services.set_threshold(
+            regency_form.threshold.tenths, regency_form.regency_code.data.strip()
+        )
+        flash(
+            _("Threshold saved; %(count)s villages changed status.", count=changed),
+            "success",
+        )
+        return redirect(url_for("admin.threshold"))
+    overrides = db.session.scalars(
+        select(RegencySetting)
+        .where(RegencySetting.threshold_tenths.is_not(None))
+        .order_by(RegencySetting.regency_code)
+    ).all()
+    status = 400 if form.errors or regency_form.errors else 200
+    return render_template(
+        "admin/threshold.html",
+        form=form,
+        regency_form=regency_form,
+        overrides=overrides,
+    ), status

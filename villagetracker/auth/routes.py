@@ -38,11 +38,19 @@ def load_user(session_id: str) -> User | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never send someone on to another host after login."""
-    if not target:
+    """Only a path on this site: never send someone on to another host after login.
+
+    Refuses "//host" and "////host" (which browsers read as another host), backslashes
+    (which some read as slashes) and control characters (header injection).
+    """
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target) or "\\" in target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith("//"):
         return None
     return target
 
@@ -73,6 +81,7 @@ def login():
             status = 401
         else:
             session.clear()  # a fresh session: nothing carried over from before login
+            session.permanent = True  # so that it expires (PERMANENT_SESSION_LIFETIME)
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     elif request.method == "POST":

@@ -2,11 +2,11 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from .. import access
+from .. import access, listing, rules
 from ..auth.routes import safe_next
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE
-from ..models import Region
+from ..models import Region, Village
 from . import bp
 
 ONE_YEAR = 365 * 24 * 3600
@@ -36,7 +36,35 @@ def home():
             .group_by(Region.level)
         ).all()
     )
-    return render_template("main/home.html", areas=areas, counts=counts)
+    status_counts = dict(
+        db.session.execute(
+            select(Village.status, func.count())
+            .where(access.in_scope(current_user, Village.code))
+            .group_by(Village.status)
+        ).all()
+    )
+    visible = access.villages_visible_to(current_user)
+    stale_filter = listing.VillageFilters(stale=True, sort="last_report")
+    stale = db.paginate(
+        listing.filtered(visible, stale_filter), page=1, per_page=10, error_out=False
+    )
+    newest_qualifying = db.session.scalars(
+        visible.where(Village.status == rules.QUALIFYING)
+        .order_by(Village.status_changed_at.desc())
+        .limit(5)
+    ).all()
+    shown = [*stale.items, *newest_qualifying]
+    return render_template(
+        "main/home.html",
+        areas=areas,
+        counts=counts,
+        status_counts=status_counts,
+        stale=stale,
+        stale_filter=stale_filter,
+        newest_qualifying=newest_qualifying,
+        district_names=listing.district_names(shown),
+        thresholds=listing.thresholds_for(shown),
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -4,6 +4,8 @@ from flask_login import current_user, login_required
 from .. import access, regions
 from ..extensions import db
 from ..i18n import kind_label
+from ..models import Village
+from ..pagination import paginate
 from . import bp
 
 MAX_QUERY_LENGTH = 100
@@ -21,9 +23,7 @@ def index():
     page, context = None, {}
     if text:
         query = regions.search(access.regions_visible_to(current_user), text, level)
-        page = db.paginate(
-            query, per_page=current_app.config["PAGE_SIZE"], error_out=False
-        )
+        page = paginate(query)
         context = regions.context_labels(page.items)
     return render_template(
         "regions/index.html", q=text, level=level, page=page, context=context
@@ -60,9 +60,16 @@ def search_json():
 def show(code: str):
     """One region in scope and the regions directly below it, a page at a time."""
     region = access.get_region_or_404(current_user, code)
-    children = db.paginate(
-        region.children().where(access.in_scope(current_user, regions.Region.code)),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+    children = paginate(
+        region.children().where(access.in_scope(current_user, regions.Region.code))
     )
-    return render_template("regions/show.html", region=region, children=children)
+    registered = set(
+        db.session.scalars(
+            access.villages_visible_to(current_user)
+            .where(Village.code.in_([child.code for child in children.items]))
+            .with_only_columns(Village.code)
+        )
+    )
+    return render_template(
+        "regions/show.html", region=region, children=children, registered=registered
+    )

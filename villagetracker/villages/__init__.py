@@ -1,0 +1,18 @@
+"""Field officers' area: villages, their worker potential and enrolment reports."""
+
+from flask import Blueprint
+
+bp = Blueprint("villages", __name__, url_prefix="/villages")
+
+
+@bp.app_template_global()
+def needed(village, threshold_tenths: int) -> int:
+    """More active participants the village needs, against its worker potential now."""
+    from .. import rules
+
+    return rules.participants_needed(
+        village.active_participants or 0, village.worker_potential, threshold_tenths
+    )
+
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,208 @@
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from .. import access, evidence, listing, rules, services
+from ..charts import coverage_chart
+from ..extensions import db
+from ..pagination import paginate
+from . import bp
+from .forms import PotentialForm, RegisterVillageForm, ReportForm, VillageDetailsForm
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The villages in the user's scope: filtered, searched, sorted, paginated."""
+    filters = listing.VillageFilters.from_args(request.args)
+    query = listing.filtered(access.villages_visible_to(current_user), filters)
+    page = paginate(query)
+    return render_template(
+        "villages/index.html",
+        page=page,
+        filters=filters,
+        districts=listing.district_choices(current_user),
+        district_names=listing.district_names(page.items),
+        thresholds=listing.thresholds_for(page.items),
+    )
+
+
+@bp.route("/close")
+@login_required
+def close():
+    """Villages from 75% up to their threshold, closest first, with how many more
+    active participants each needs."""
+    filters = listing.VillageFilters.from_args(request.args)
+    filters.band, filters.sort = "75_threshold", "coverage"
+    query = listing.filtered(access.villages_visible_to(current_user), filters)
+    page = paginate(query)
+    return render_template(
+        "villages/close.html",
+        page=page,
+        filters=filters,
+        districts=listing.district_choices(current_user),
+        district_names=listing.district_names(page.items),
+        thresholds=listing.thresholds_for(page.items),
+    )
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@login_required
+def register():
+    if not access.can_change_villages(current_user):
+        abort(403)
+    form = RegisterVillageForm(current_user)
+    if request.method == "GET" and request.args.get("code"):
+        form.region_code.data = request.args["code"][:13]
+    if form.validate_on_submit():
+        village = services.register_village(
+            current_user,
+            form.region_code.data,
+            head_name=form.head_name.data,
+            contact_phone=form.contact_phone.data,
+            notes=form.notes.data,
+            potential=form.potential(),
+        )
+        flash(_("%(name)s is registered.", name=village.name), "success")
+        return redirect(url_for("villages.show", code=village.code))
+    return render_template("villages/register.html", form=form), _status(form)
+
+
+@bp.route("/<code>")
+@login_required
+def show(code: str):
+    """A village: its figures, status, report history, chart and audit trail."""
+    village = access.get_village_or_404(current_user, code)
+    reports = db.session.scalars(village.reports()).all()
+    threshold = services.threshold_for(village.regency_code)
+    trail = paginate(access.village_audit_trail(current_user, village))
+    return render_template(
+        "villages/show.html",
+        village=village,
+        reports=reports,
+        potentials=db.session.scalars(village.potentials()).all(),
+        threshold=threshold,
+        needed=(
+            rules.participants_needed(
+                reports[0].active_participants, reports[0].worker_potential, threshold
+            )
+            if reports
+            else None
+        ),
+        chart=coverage_chart(reports, threshold),
+        trail=trail,
+        context=listing.region_context(village.code),
+    )
+
+
+@bp.route("/<code>/details", methods=["GET", "POST"])
+@login_required
+def details(code: str):
+    village = access.get_village_or_404(current_user, code, to_change=True)
+    form = VillageDetailsForm(obj=village)
+    if form.validate_on_submit():
+        services.update_village_details(
+            village,
+            head_name=form.head_name.data,
+            contact_phone=form.contact_phone.data,
+            notes=form.notes.data,
+        )
+        flash(_("Saved."), "success")
+        return redirect(url_for("villages.show", code=village.code))
+    return render_template(
+        "villages/details.html", form=form, village=village
+    ), _status(form)
+
+
+@bp.route("/<code>/potential", methods=["GET", "POST"])
+@login_required
+def potential(code: str):
+    """Record a new worker potential; the old ones stay in the history."""
+    village = access.get_village_or_404(current_user, code, to_change=True)
+    form = PotentialForm(village)
+    if form.validate_on_submit():
+        services.record_potential(current_user, village, form.potential())
+        flash(_("Worker potential recorded."), "success")
+        return redirect(url_for("villages.show", code=village.code))
+    return render_template(
+        "villages/potential.html", form=form, village=village
+    ), _status(form)
+
+
+@bp.route("/<code>/reports/new", methods=["GET", "POST"])
+@login_required
+def new_report(code: str):
+    village = access.get_village_or_404(current_user, code, to_change=True)
+    form = ReportForm(village)
+    return _save_report(form, village, None)
+
+
+@bp.route(
+    "/<code>/reports/<int(max=2147483647):report_id>/edit", methods=["GET", "POST"]
+)
+@login_required
+def edit_report(code: str, report_id: int):
+    """Correct a report. The old values stay in the audit trail."""
+    report = access.get_report_or_404(current_user, code, report_id, to_change=True)
+    form = ReportForm(report.village, report)
+    return _save_report(form, report.village, report)
+
+
+def _save_report(form: ReportForm, village, report):
+    if form.validate_on_submit():
+        status_before = village.status
+        stored = evidence.store(form.evidence.data) if form.evidence.data else None
+        try:
+            if report is None:
+                services.log_report(current_user, village, form.values(), stored)
+            else:
+                services.correct_report(current_user, report, form.values(), stored)
+        except IntegrityError:  # another report for the same date, saved meanwhile
+            db.session.rollback()
+            form.as_of.errors.append(_("There is already a report for this date."))
+        else:
+            if village.status == rules.QUALIFYING != status_before:
+                flash(
+                    _(
+                        "%(name)s reached the threshold: it is now qualifying.",
+                        name=village.name,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Report saved."), "success")
+            return redirect(url_for("villages.show", code=village.code))
+    return render_template(
+        "villages/report_form.html", form=form, village=village, report=report
+    ), _status(form)
+
+
+@bp.route("/<code>/reports/<int(max=2147483647):report_id>/evidence")
+@login_required
+def report_evidence(code: str, report_id: int):
+    """The evidence file, only for those who may see the village."""
+    report = access.get_report_or_404(current_user, code, report_id)
+    if not report.evidence_file:
+        abort(404)
+    path = evidence.path_of(report.evidence_file)
+    if not path.exists():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=report.evidence_type,
+        as_attachment=True,
+        download_name=report.evidence_name or "evidence",
+    )
