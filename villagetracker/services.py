@@ -445,34 +445,42 @@ def update_village_details(
 def report_problems(
     village: Village, data: ReportInput, report: Report | None = None
 ) -> dict[str, str]:
-    """What the rules refuse in a report, by form field; empty if nothing."""
+    """What the rules refuse in a report, by form field; empty if nothing. A value that
+    could not be read is None, and only the rules that need it are skipped, so that a
+    person sees every problem at once."""
     problems: dict[str, str] = {}
-    duplicate = select(Report.id).where(
-        Report.village_code == village.code, Report.as_of == data.as_of
-    )
-    if report is not None:
-        duplicate = duplicate.where(Report.id != report.id)
-    if db.session.scalar(duplicate) is not None:
-        problems["as_of"] = _l(
-            "There is already a report for %(day)s. Correct that one instead.",
-            day=format_date(data.as_of),
+    if data.as_of is not None:
+        duplicate = select(Report.id).where(
+            Report.village_code == village.code, Report.as_of == data.as_of
         )
-    in_force = potential_in_force(village, data.as_of)
-    if data.active_participants > in_force:
-        problems["active_participants"] = _l(
-            "More than the worker potential in force on that date (%(potential)s).",
-            potential=format_number(in_force),
-        )
+        if report is not None:
+            duplicate = duplicate.where(Report.id != report.id)
+        if db.session.scalar(duplicate) is not None:
+            problems["as_of"] = _l(
+                "There is already a report for %(day)s. Correct that one instead.",
+                day=format_date(data.as_of),
+            )
+    if data.active_participants is None:
+        return problems
+    if data.as_of is not None:
+        in_force = potential_in_force(village, data.as_of)
+        if data.active_participants > in_force:
+            problems["active_participants"] = _l(
+                "More than the worker potential in force on that date (%(potential)s).",
+                potential=format_number(in_force),
+            )
     for first, group, label in (
         ("bpu", rules.SEGMENTS, _l("BPU + PU + Jakon")),
         ("self_paid", rules.PAYERS, _l("Self-paid + APBD + APBDes + CSR/other")),
     ):
         parts = {name: getattr(data, name) for name in group}
+        if None in parts.values():
+            continue
         if rules.breakdown_problems(data.active_participants, parts):
             problems[first] = _l(
                 "%(parts)s add up to %(sum)s, not %(total)s.",
                 parts=label,
-                sum=format_number(sum(value or 0 for value in parts.values())),
+                sum=format_number(sum(parts.values())),
                 total=format_number(data.active_participants),
             )
     return problems

@@ -247,15 +247,18 @@ class ReportForm(FlaskForm):
         )
 
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            if self.evidence.data and not self.evidence.errors:
-                self.evidence.errors.append(
-                    _l("Choose the file again: it was not kept.")
-                )
-            return False
-        problems = services.report_problems(self.village, self.values(), self.report)
+        valid = super().validate(extra_validators)
+        values = {
+            name: None if getattr(self, name).errors else getattr(self, name).data
+            for name in services.REPORT_FIELDS
+        }
+        problems = services.report_problems(
+            self.village, services.ReportInput(**values), self.report
+        )
         for name, message in problems.items():
-            getattr(self, name).errors.append(message)
-        if problems and self.evidence.data:
+            if not getattr(self, name).errors:
+                getattr(self, name).errors.append(message)
+        valid = valid and not problems
+        if not valid and self.evidence.data and not self.evidence.errors:
             self.evidence.errors.append(_l("Choose the file again: it was not kept."))
-        return not problems
+        return valid
