@@ -287,6 +287,11 @@ REPORT_FIELDS = (
 )
 
 
+def _optional_text(value: str | None) -> str | None:
+    """Stripped text, or None for nothing but white space."""
+    return (value or "").strip() or None
+
+
 def registration_problems(user: User, region_code: str) -> dict[str, str]:
     """Why this code cannot be registered by this user; empty if it can."""
     region = db.session.scalar(
@@ -315,8 +320,8 @@ def register_village(
         district_code=region.parent_code,
         regency_code=rules.parent_of(region.parent_code),
         head_name=head_name.strip(),
-        contact_phone=(contact_phone or "").strip() or None,
-        notes=(notes or "").strip() or None,
+        contact_phone=_optional_text(contact_phone),
+        notes=_optional_text(notes),
         worker_potential=potential.worker_potential,
         status=rules.REGISTERED,
         registered_by=user,
@@ -338,7 +343,7 @@ def _potential_row(village: Village, potential: PotentialInput, user: User):
         village_code=village.code,
         worker_potential=potential.worker_potential,
         source=potential.source,
-        source_note=(potential.source_note or "").strip() or None,
+        source_note=_optional_text(potential.source_note),
         as_of=potential.as_of,
         recorded_by=user,
     )
@@ -428,8 +433,8 @@ def update_village_details(
 ) -> None:
     before = village_snapshot(village)
     village.head_name = head_name.strip()
-    village.contact_phone = (contact_phone or "").strip() or None
-    village.notes = (notes or "").strip() or None
+    village.contact_phone = _optional_text(contact_phone)
+    village.notes = _optional_text(notes)
     after = village_snapshot(village)
     if after != before:
         audit.record(
@@ -489,7 +494,7 @@ def report_problems(
 def _apply_report(report: Report, data: ReportInput, evidence: StoredEvidence | None):
     for name in REPORT_FIELDS:
         setattr(report, name, getattr(data, name))
-    report.notes = (data.notes or "").strip() or None
+    report.notes = _optional_text(data.notes)
     report.worker_potential = potential_in_force(report.village, data.as_of)
     report.coverage_tenths = rules.coverage_tenths(
         data.active_participants, report.worker_potential
