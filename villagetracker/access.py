@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from .extensions import db
-from .models import AuditEvent, Region, Report, Role, User, Village
+from .models import Region, Report, Role, User, Village
 
 
 def scope_roots(user: User) -> list[str] | None:
@@ -99,16 +99,6 @@ def get_report_or_404(
     if to_change and not can_change_villages(user):
         abort(403)
     return report
-
-
-def village_audit_trail(user: User, village: Village) -> Select[tuple[AuditEvent]]:
-    """The audit events of a village and its reports, newest first."""
-    get_village_or_404(user, village.code)
-    return (
-        select(AuditEvent)
-        .where(AuditEvent.region_code == village.code)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
 
 
 def users_visible_to(user: User) -> Select[tuple[User]]:

@@ -220,6 +220,14 @@ class Village(db.Model):
             .order_by(Report.as_of.desc())
         )
 
+    def audit_trail(self):
+        """The audit events of this village and its reports, newest first."""
+        return (
+            select(AuditEvent)
+            .where(AuditEvent.region_code == self.code)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+
     def potentials(self):
         return (
             select(WorkerPotential)

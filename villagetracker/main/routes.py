@@ -63,7 +63,6 @@ def home():
         stale_filter=stale_filter,
         newest_qualifying=newest_qualifying,
         district_names=listing.district_names(shown),
-        thresholds=listing.thresholds_for(shown),
     )
 
 

@@ -36,7 +36,6 @@ def index():
         filters=filters,
         districts=listing.district_choices(current_user),
         district_names=listing.district_names(page.items),
-        thresholds=listing.thresholds_for(page.items),
     )
 
 
@@ -88,20 +87,13 @@ def show(code: str):
     village = access.get_village_or_404(current_user, code)
     reports = db.session.scalars(village.reports()).all()
     threshold = services.threshold_for(village.regency_code)
-    trail = paginate(access.village_audit_trail(current_user, village))
+    trail = paginate(village.audit_trail())
     return render_template(
         "villages/show.html",
         village=village,
         reports=reports,
         potentials=db.session.scalars(village.potentials()).all(),
         threshold=threshold,
-        needed=(
-            rules.participants_needed(
-                reports[0].active_participants, reports[0].worker_potential, threshold
-            )
-            if reports
-            else None
-        ),
         chart=coverage_chart(reports, threshold),
         trail=trail,
         context=listing.region_context(village.code),
