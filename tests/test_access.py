@@ -10,8 +10,10 @@ import pytest
 from conftest import report_values
 from werkzeug.datastructures import FileStorage
 
-from villagetracker import evidence, services
-from villagetracker.models import Role
+from villagetracker import designations, evidence, services
+from villagetracker.i18n import local_today
+from villagetracker.extensions import db
+from villagetracker.models import Designation, Role, Village
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -60,6 +62,33 @@ ROUTES = {
         "village change",
         "/villages/{village}/reports/{report}/edit",
     ),
+    "villages.approve": ("village review", "/villages/{village}/approve"),
+    "villages.return_to_officers": ("village review", "/villages/{village}/return"),
+    "villages.revoke": (
+        "designation review",
+        "/villages/{village}/designations/{designation}/revoke",
+    ),
+    "villages.reopen": (
+        "designation review",
+        "/villages/{village}/designations/{designation}/reopen",
+    ),
+    "villages.certificate": (
+        "designation",
+        "/villages/{village}/designations/{designation}/certificate",
+    ),
+    "villages.certificate_pdf": (
+        "designation",
+        "/villages/{village}/designations/{designation}/certificate.pdf",
+    ),
+    "review.queue": ("reviewer", "/review/"),
+    "review.batch": ("reviewer", "/review/certificates?start=2014-01-01&end={today}"),
+    "review.batch_pdf": (
+        "reviewer",
+        "/review/certificates.pdf?start=2014-01-01&end={today}",
+    ),
+    "verify.search": ("public", "/verify?number=001/DSJSK/36.03/2026"),
+    "verify.show": ("public", "/verify/{token}"),
+    "admin.signatories": ("admin", "/admin/signatories"),
     "admin.threshold": ("admin", "/admin/threshold"),
     "admin.users": ("admin", "/admin/users"),
     "admin.new_user": ("admin", "/admin/users/new"),
@@ -80,8 +109,15 @@ def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(
     browser, endpoint, make_user
 ):
     kind, url = ROUTES[endpoint]
-    url = url.format(code=KRESEK, user_id=make_user().id, village=KRESEK, report=1)
-    if "post" in kind:
+    url = url.format(
+        code=KRESEK,
+        user_id=make_user().id,
+        village=KRESEK,
+        report=1,
+        designation=1,
+        today=local_today(),
+    )
+    if "post" in kind or kind.endswith(" review"):
         response = browser.post(url)
         if endpoint == "main.set_language":  # the switch works before login too
             assert response.status_code == 302
@@ -272,3 +308,99 @@ def test_only_officers_and_admins_open_the_registration_form(login, account):
     session, _ = login(**ACCOUNTS[account])
     status = session.get("/villages/register").status_code
     assert status == (200 if account in CHANGERS else 403)
+
+
+# --- The labour office's decisions, certificates and their public verification ---
+
+DESIGNATION_KINDS = ("village review", "designation review", "designation")
+REVIEWERS = {"reviewer", "admin"}
+
+
+@pytest.fixture
+def designated(app, villages, make_user):
+    """Every village of the ``villages`` fixture designated by an admin: the ids of
+    their designations by village code."""
+    admin = make_user(Role.ADMIN)
+    signatory = designations.Signatory("Dinas", "Nama", "Kepala Dinas")
+    ids = {}
+    for code in villages:
+        village = db.session.get(Village, code)
+        ids[code] = designations.approve(
+            admin, village, str(village.revision), signatory
+        ).id
+    return ids
+
+
+def designation_url(endpoint, code, ids):
+    return ROUTES[endpoint][1].format(village=code, designation=ids[code])
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (k, _) in ROUTES.items() if k in DESIGNATION_KINDS]
+)
+def test_decisions_are_for_reviewers_and_certificates_for_everyone_in_scope(
+    login, designated, account, endpoint
+):
+    """A decision needs a reviewer (403 for officers); for a reviewer, an empty
+    form is refused (400), a decision that does not fit a designated village too
+    (409). A certificate opens for everyone who sees the village."""
+    session, _ = login(**ACCOUNTS[account])
+    kind, _url = ROUTES[endpoint]
+    url = designation_url(endpoint, KRESEK, designated)
+    if kind == "designation":
+        assert session.get(url).status_code == 200
+    else:
+        fits = kind == "designation review"  # Kresek is designated already
+        expected = (400 if fits else 409) if account in REVIEWERS else 403
+        assert session.post(url).status_code == expected
+
+
+@pytest.mark.parametrize("account", OUTSIDE)
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (k, _) in ROUTES.items() if k in DESIGNATION_KINDS]
+)
+def test_decisions_and_certificates_outside_the_scope_are_not_found(
+    login, designated, account, endpoint
+):
+    session, _ = login(**ACCOUNTS[account])
+    code = OUTSIDE_VILLAGE[OUTSIDE[account]]
+    url = designation_url(endpoint, code, designated)
+    assert session.get(url).status_code in (404, 405)
+    assert session.post(url).status_code in (404, 405)
+    # Another village's designation id under one's own village is not found either.
+    if "{designation}" in ROUTES[endpoint][1]:
+        mixed = ROUTES[endpoint][1].format(village=KRESEK, designation=designated[code])
+        assert session.get(mixed).status_code in (404, 405)
+        assert session.post(mixed).status_code in (404, 405)
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (k, _) in ROUTES.items() if k == "reviewer"]
+)
+def test_the_review_area_is_for_the_labour_office_and_admins(
+    login, designated, account, endpoint
+):
+    session, _ = login(**ACCOUNTS[account])
+    response = session.get(ROUTES[endpoint][1].format(today=local_today()))
+    assert response.status_code == (200 if account in REVIEWERS else 403)
+
+
+def test_review_lists_and_batches_hold_nothing_outside_the_scope(login, designated):
+    session, _ = login(**ACCOUNTS["reviewer"])
+    cikande = OUTSIDE_VILLAGE["36.04.15"]
+    for which in ("queue", "returned", "at_risk", "designated"):
+        page = session.get(f"/review/?list={which}").get_data(as_text=True)
+        assert cikande not in page
+    page = session.get("/review/?list=designated").get_data(as_text=True)
+    assert KRESEK in page
+    batch = session.get(f"/review/certificates?start=2014-01-01&end={local_today()}")
+    assert KRESEK in batch.get_data(as_text=True)
+    assert cikande not in batch.get_data(as_text=True)
+
+
+def test_verification_needs_no_login(client, designated):
+    token = db.session.get(Designation, designated[KRESEK]).token
+    assert client.get(f"/verify/{token}").status_code == 200
+    assert client.get("/verify").status_code == 200

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import access, cli, config, errors, i18n, security
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # The design card keeps templates/, static/ and migrations/ at the top of the repo.
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,17 +27,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
+    limiter.init_app(app)
     security.init_app(app)
     access.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
-    from . import admin, auth, main, regions_bp, villages
+    from . import admin, auth, main, regions_bp, review, verify, villages
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(regions_bp.bp)
     app.register_blueprint(villages.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(verify.bp)
     return app

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from .extensions import db
-from .models import Region, Report, Role, User, Village
+from .models import Designation, Region, Report, Role, User, Village
 
 
 def scope_roots(user: User) -> list[str] | None:
@@ -66,13 +66,18 @@ def villages_visible_to(user: User) -> Select[tuple[Village]]:
     return select(Village).where(in_scope(user, Village.code))
 
 
-def get_village_or_404(user: User, code: str, *, to_change: bool = False) -> Village:
+def get_village_or_404(
+    user: User, code: str, *, to_change: bool = False, to_review: bool = False
+) -> Village:
     """A registered village in the user's scope (404 otherwise). With ``to_change``, the
-    user must also be one who changes village data (403 otherwise: they can see it)."""
+    user must also be one who changes village data, with ``to_review`` one who reviews
+    it (403 otherwise: they can see it)."""
     village = db.session.scalar(villages_visible_to(user).where(Village.code == code))
     if village is None:
         abort(404)
-    if to_change and not can_change_villages(user):
+    if (to_change and not can_change_villages(user)) or (
+        to_review and not can_review(user)
+    ):
         abort(403)
     return village
 
@@ -99,6 +104,46 @@ def get_report_or_404(
     if to_change and not can_change_villages(user):
         abort(403)
     return report
+
+
+def can_review(user: User) -> bool:
+    """The labour office (and an admin) approves, returns, revokes and reopens."""
+    return user.role in (Role.REVIEWER, Role.ADMIN)
+
+
+def designations_visible_to(user: User) -> Select[tuple[Designation]]:
+    return select(Designation).where(in_scope(user, Designation.village_code))
+
+
+def get_designation_or_404(
+    user: User, code: str, designation_id: int, *, to_review: bool = False
+) -> Designation:
+    """A designation of a village in the user's scope (404 otherwise, also for one of
+    another village); with ``to_review``, 403 for users who do not review."""
+    designation = db.session.scalar(
+        designations_visible_to(user).where(
+            Designation.id == designation_id, Designation.village_code == code
+        )
+    )
+    if designation is None:
+        abort(404)
+    if to_review and not can_review(user):
+        abort(403)
+    return designation
+
+
+def verifiable_designation(*, token: str | None = None, number: str | None = None):
+    """The one public lookup: a certificate by the token in its QR code or by its
+    printed number, for anyone, without login. What it shows is chosen by the
+    verification page, which leaves out every person's name and number."""
+    query = select(Designation)
+    if token is not None:
+        query = query.where(Designation.token == token)
+    elif number is not None:
+        query = query.where(Designation.number == number)
+    else:
+        return None
+    return db.session.scalar(query)
 
 
 def users_visible_to(user: User) -> Select[tuple[User]]:
@@ -137,3 +182,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["can_change_villages"] = lambda: can_change_villages(
         current_user
     )
+    app.jinja_env.globals["can_review"] = lambda: can_review(current_user)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import rules
+
 DEFAULTS = {
     # "production" unless said otherwise: a server started by mistake without a real
     # secret key refuses to start instead of signing sessions with a guessable one.
@@ -32,6 +34,18 @@ DEFAULTS = {
     # field with the rest of the form kept, instead of a bare "too large" page.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Designation numbers: {sequence}, {regency}, {province} and {year} may appear.
+    "DESIGNATION_NUMBER_PATTERN": rules.DEFAULT_NUMBER_PATTERN,
+    # The address printed in certificates' QR codes, e.g. https://desasadar.example.id
+    # (default: the address the certificate was printed from).
+    "PUBLIC_URL": None,
+    # Public verification, per address. Limits are kept in memory per worker process;
+    # several workers or servers share one store: RATELIMIT_STORAGE_URI=redis://...
+    "VERIFY_RATE_LIMIT": "30 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Certificates in one batch PDF: a ceremony's worth, not the whole country.
+    "CERTIFICATE_BATCH_LIMIT": 300,
     # A working day: a session (and a copy of its cookie) is worth nothing after it.
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -62,6 +76,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         instance.mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = _secret_key(app, instance)
+    problem = rules.number_pattern_problem(app.config["DESIGNATION_NUMBER_PATTERN"])
+    if problem:
+        raise ConfigError(f"VILLAGETRACKER_DESIGNATION_NUMBER_PATTERN: {problem}.")
     if app.config["HTTPS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

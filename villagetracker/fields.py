@@ -2,7 +2,11 @@
 no Indonesian, so none of its built-in English messages may reach a page."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import AnyOf, Length
+from wtforms import StringField
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+
+from .extensions import db
+from .models import Region
 
 
 def at_most(characters: int) -> Length:
@@ -12,3 +16,44 @@ def at_most(characters: int) -> Length:
 def one_of(values) -> AnyOf:
     """For a SelectField with validate_choice=False (its own message is English)."""
     return AnyOf(list(values), message=_l("Choose one of the options."))
+
+
+# Fields shared by several forms, declared here in the order the forms show them (the
+# error summary follows the order in which fields were created).
+class RegencyCodeField:
+    regency_code = StringField(
+        _l("Regency or city (code)"),
+        validators=[
+            DataRequired(_l("Enter the code of a regency or city, e.g. 36.03."))
+        ],
+        render_kw={"data-typeahead": "regency", "autocomplete": "off"},
+        filters=[lambda value: value.strip() if value else value],
+    )
+
+    def validate_regency_code(self, field) -> None:
+        region = db.session.get(Region, field.data or "")
+        if region is None or region.level != "regency":
+            raise ValidationError(
+                _l("Enter the code of a regency or city, e.g. 36.03.")
+            )
+        self.regency = region
+
+
+class OfficeField:
+    office_name = StringField(
+        _l("Issuing office"),
+        description=_l("E.g. Dinas Ketenagakerjaan Kabupaten Tangerang."),
+        validators=[DataRequired(_l("Enter the issuing office.")), at_most(150)],
+    )
+
+
+class SignatoryFields:
+    signatory_name = StringField(
+        _l("Signatory's name"),
+        description=_l("As printed under the signature, with titles."),
+        validators=[DataRequired(_l("Enter the signatory's name.")), at_most(100)],
+    )
+    signatory_title = StringField(
+        _l("Signatory's position"),
+        validators=[DataRequired(_l("Enter the signatory's position.")), at_most(150)],
+    )

@@ -101,6 +101,11 @@ BAND_LABELS = {
     "75_threshold": _l("75% to the threshold"),
     "at_threshold": _l("At or over the threshold"),
 }
+DESIGNATION_STATE_LABELS = {
+    "active": _l("Valid"),
+    "revoked": _l("Revoked"),
+    "reopened": _l("Reopened for a correction"),
+}
 SOURCE_LABELS = {
     "p3ke": _l("P3KE (extreme-poverty register)"),
     "census": _l("Village census"),
@@ -129,6 +134,12 @@ ACTION_LABELS = {
     "report.create": _l("Report logged"),
     "report.correct": _l("Report corrected"),
     "threshold.set": _l("Threshold changed"),
+    "review.approve": _l("Designation approved"),
+    "review.return": _l("Returned to the officers"),
+    "designation.revoke": _l("Designation revoked"),
+    "designation.reopen": _l("Designation reopened"),
+    "certificate.print": _l("Certificate printed"),
+    "signatory.set": _l("Signatory changed"),
 }
 FIELD_LABELS = {
     "status": _l("Status"),
@@ -150,6 +161,14 @@ FIELD_LABELS = {
     "apbd": "APBD",
     "apbdes": "APBDes",
     "csr_other": _l("CSR or other"),
+    "number": _l("Number"),
+    "state": _l("State"),
+    "returned_reason": _l("Reason for returning"),
+    "end_reason": _l("Reason"),
+    "signatory_name": _l("Signatory's name"),
+    "signatory_title": _l("Signatory's position"),
+    "office_name": _l("Issuing office"),
+    "format": _l("Printed as"),
 }
 
 
@@ -167,6 +186,8 @@ def display_change(key: str, value):
         return None
     if key == "status":
         return status_label(value)
+    if key == "state":
+        return str(DESIGNATION_STATE_LABELS.get(value, value))
     if key in ("coverage_tenths", "threshold_tenths"):
         return format_tenths(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -198,6 +219,7 @@ def init_app(app) -> None:
         kind_label=kind_label,
         role_label=role_label,
         status_label=status_label,
+        designation_state_label=lambda state: str(DESIGNATION_STATE_LABELS[state]),
         source_labels=SOURCE_LABELS,
         band_labels=BAND_LABELS,
         local_today=local_today,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -176,6 +177,10 @@ class RegencySetting(db.Model):
         ForeignKey("region.code"), primary_key=True
     )
     threshold_tenths: Mapped[int | None]
+    # Printed on its certificates unless the reviewer approving one types others.
+    office_name: Mapped[str | None] = mapped_column(String(150))
+    signatory_name: Mapped[str | None] = mapped_column(String(100))
+    signatory_title: Mapped[str | None] = mapped_column(String(150))
 
     regency: Mapped[Region] = relationship()
 
@@ -199,15 +204,26 @@ class Village(db.Model):
     coverage_tenths: Mapped[int | None]
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Set when the labour office returns the village to its officers; cleared by the
+    # next report. A returned village waits outside the review queue.
+    returned_reason: Mapped[str | None] = mapped_column(Text)
+    returned_at: Mapped[datetime | None]
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Raised by every change of the row. An UPDATE names the revision it read, so that
+    # of two people changing a village at once, the second is refused (StaleDataError)
+    # instead of overwriting the first: two approvals can never both succeed.
+    revision: Mapped[int] = mapped_column(server_default="1")
 
     region: Mapped[Region] = relationship(foreign_keys=[code], lazy="joined")
-    registered_by: Mapped[User | None] = relationship()
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
+    returned_by: Mapped[User | None] = relationship(foreign_keys=[returned_by_id])
 
     __table_args__ = (
         Index("ix_village_regency_status", "regency_code", "status"),
         Index("ix_village_regency_coverage", "regency_code", "coverage_tenths"),
         Index("ix_village_regency_latest", "regency_code", "latest_report_date"),
     )
+    __mapper_args__ = {"version_id_col": revision}
 
     @property
     def name(self) -> str:
@@ -227,6 +243,22 @@ class Village(db.Model):
             .where(AuditEvent.region_code == self.code)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         )
+
+    def designations(self):
+        return (
+            select(Designation)
+            .where(Designation.village_code == self.code)
+            .order_by(Designation.designated_at.desc(), Designation.id.desc())
+        )
+
+    def active_designation(self):
+        return select(Designation).where(
+            Designation.village_code == self.code,
+            Designation.state == rules.ACTIVE,
+        )
+
+    def latest_report(self):
+        return self.reports().limit(1)
 
     def potentials(self):
         return (
@@ -289,3 +321,69 @@ class Report(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     __table_args__ = (UniqueConstraint("village_code", "as_of"),)
+
+
+class Designation(db.Model):
+    """The labour office's designation of a village as Desa Sadar Jaminan Sosial
+    Ketenagakerjaan: its number, and what the certificate states, kept as they were at
+    approval. Never deleted: a revoked or reopened one stays to answer verification."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"))
+    regency_code: Mapped[str] = mapped_column(String(13))
+    year: Mapped[int]
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    # What the QR code carries: random, so that certificates cannot be enumerated.
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    designated_on: Mapped[date]
+    designated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    office_name: Mapped[str] = mapped_column(String(150))
+    signatory_name: Mapped[str] = mapped_column(String(100))
+    signatory_title: Mapped[str] = mapped_column(String(150))
+    # The report the approval rested on, and its figures then.
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))
+    report_as_of: Mapped[date]
+    active_participants: Mapped[int]
+    worker_potential: Mapped[int]
+    coverage_tenths: Mapped[int]
+    threshold_tenths: Mapped[int]
+    state: Mapped[str] = mapped_column(String(10), default=rules.ACTIVE)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("designation.id"))
+
+    village: Mapped[Village] = relationship()
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
+    superseded_by: Mapped["Designation | None"] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        UniqueConstraint("regency_code", "year", "sequence"),
+        Index("ix_designation_village", "village_code", "designated_at"),
+        Index("ix_designation_regency_day", "regency_code", "designated_on"),
+        # At most one valid designation per village, whatever the application does.
+        Index(
+            "uq_designation_one_active",
+            "village_code",
+            unique=True,
+            sqlite_where=text("state = 'active'"),
+            postgresql_where=text("state = 'active'"),
+        ),
+    )
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state == rules.ACTIVE
+
+
+class DesignationSequence(db.Model):
+    """The last designation number given per regency/city per year. Taken with an
+    UPDATE in the approving transaction: concurrent approvals queue on the row, and a
+    rolled-back approval gives its number back, so numbers have no gaps."""
+
+    regency_code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

@@ -132,3 +132,50 @@ def breakdown_problems(total: int, parts: dict[str, int | None]) -> str | None:
     if given == total:
         return None
     return "less" if given < total else "more"
+
+
+# --- Designation by the labour office ---
+
+ACTIVE = "active"  # the certificate is valid
+REVOKED = "revoked"  # withdrawn for good, with a reason
+REOPENED = "reopened"  # withdrawn so that the reports behind it can be corrected
+DESIGNATION_STATES = (ACTIVE, REVOKED, REOPENED)
+
+# 001/DSJSK/36.03/2026: a sequence per regency/city per year.
+DEFAULT_NUMBER_PATTERN = "{sequence:03d}/DSJSK/{regency}/{year}"
+
+
+def designation_number(pattern: str, *, sequence: int, regency: str, year: int) -> str:
+    """A designation's number from the pattern: ``{sequence}``, ``{regency}`` (its
+    code), ``{province}`` (its code) and ``{year}`` may appear in it."""
+    return pattern.format(
+        sequence=sequence, regency=regency, province=regency[:2], year=year
+    )
+
+
+def number_pattern_problem(pattern: str) -> str | None:
+    """Why a number pattern cannot be used, or None. Numbers must never repeat: not
+    between two sequences, two regencies or two years."""
+    samples = [(1, "36.03", 2026), (2, "36.03", 2026), (1, "36.04", 2026)]
+    samples.append((1, "36.03", 2027))
+    try:
+        numbers = {
+            designation_number(pattern, sequence=s, regency=r, year=y)
+            for s, r, y in samples
+        }
+    except (KeyError, IndexError, ValueError) as error:
+        return f"the pattern {pattern!r} cannot be filled in: {error}"
+    if len(numbers) < len(samples):
+        return (
+            f"the pattern {pattern!r} gives the same number twice: it needs "
+            "{sequence}, {regency} and {year}"
+        )
+    if any(len(number) > 60 for number in numbers):
+        return f"the pattern {pattern!r} gives numbers longer than 60 characters"
+    return None
+
+
+def status_when_designation_ends(reaches: bool) -> str:
+    """A village whose designation is revoked or reopened goes back to review: it
+    qualifies again if its latest report still reaches the threshold."""
+    return next_status(REGISTERED, reaches)

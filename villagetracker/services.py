@@ -16,6 +16,7 @@ from .evidence import StoredEvidence
 from .extensions import db
 from .i18n import format_number
 from .models import (
+    Designation,
     LoginFailure,
     ProgrammeSetting,
     RegencySetting,
@@ -372,7 +373,10 @@ def potential_in_force(village: Village, day: date) -> int:
 
 def potential_problems(village: Village, potential: PotentialInput) -> dict[str, str]:
     """A new worker potential may not fall below the active participants of a report
-    it would govern."""
+    it would govern, nor govern a report locked by a designation."""
+    locked = locking_designation(village)
+    if locked is not None and potential.as_of <= locked.report_as_of:
+        return {"potential_as_of": locked_message(locked)}
     pairs = dict(_potential_pairs(village))
     pairs[potential.as_of] = potential.worker_potential
     ordered = sorted(pairs.items())
@@ -447,6 +451,21 @@ def update_village_details(
     db.session.commit()
 
 
+def locking_designation(village: Village) -> Designation | None:
+    """The valid designation of the village: the reports up to its report's date are
+    behind it and locked until the labour office reopens or revokes it."""
+    return db.session.scalar(village.active_designation())
+
+
+def locked_message(designation: Designation) -> str:
+    return _l(
+        "Reports up to %(day)s are behind designation %(number)s and locked. The "
+        "labour office can reopen the designation to allow a correction.",
+        day=format_date(designation.report_as_of),
+        number=designation.number,
+    )
+
+
 def report_problems(
     village: Village, data: ReportInput, report: Report | None = None
 ) -> dict[str, str]:
@@ -454,6 +473,11 @@ def report_problems(
     could not be read is None, and only the rules that need it are skipped, so that a
     person sees every problem at once."""
     problems: dict[str, str] = {}
+    locked = locking_designation(village)
+    if locked is not None:
+        for day in (data.as_of, report.as_of if report else None):
+            if day is not None and day <= locked.report_as_of:
+                return {"as_of": locked_message(locked)}
     if data.as_of is not None:
         duplicate = select(Report.id).where(
             Report.village_code == village.code, Report.as_of == data.as_of
@@ -513,6 +537,8 @@ def log_report(
     in the same transaction (a village reaching the threshold qualifies at once)."""
     report = Report(village=village, created_by=user)
     _apply_report(report, data, evidence)
+    # A new report answers the labour office's return: the village may be reviewed again.
+    village.returned_reason = village.returned_at = village.returned_by_id = None
     db.session.add(report)
     db.session.flush()
     audit.record(

@@ -66,3 +66,66 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// The certificate's print view: a print button, and the A4 sheet zoomed to fit a
+// small screen (the print stylesheet puts it back to its real size on paper).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+  const sheets = document.querySelectorAll(".certificate-view .piagam");
+  if (!sheets.length) return;
+  const fit = () => sheets.forEach((sheet) => {
+    sheet.style.zoom = "";
+    const room = sheet.parentElement.clientWidth - 2;
+    if (sheet.offsetWidth > room) sheet.style.zoom = String(room / sheet.offsetWidth);
+  });
+  fit();
+  window.addEventListener("resize", fit);
+});
+
+// Downloads that take a while (a PDF of many certificates): say that it is being
+// prepared and how much has arrived, then save it. Without JavaScript the link is an
+// ordinary download.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("a[data-download]").forEach((link) => {
+    const status = link.parentElement.querySelector(".download-status");
+    if (!status) return;
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      if (link.getAttribute("aria-disabled") === "true") return;
+      link.setAttribute("aria-disabled", "true");
+      status.textContent = link.dataset.download;
+      try {
+        const response = await fetch(link.href, { credentials: "same-origin" });
+        if (!response.ok) throw new Error(String(response.status));
+        const reader = response.body.getReader();
+        const chunks = [];
+        let received = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+          received += value.length;
+          status.textContent = `${link.dataset.download} ${Math.round(received / 1024)} KB`;
+        }
+        const disposition = response.headers.get("Content-Disposition") || "";
+        const name = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || "piagam.pdf";
+        const url = URL.createObjectURL(new Blob(chunks, { type: "application/pdf" }));
+        const save = document.createElement("a");
+        save.href = url;
+        save.download = name;
+        document.body.append(save);
+        save.click();
+        save.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+        status.textContent = link.dataset.done || "";
+      } catch (error) {
+        status.textContent = link.dataset.failed || "";
+        window.location.href = link.href;  // let the server's own page say what is wrong
+      } finally {
+        link.removeAttribute("aria-disabled");
+      }
+    });
+  });
+});

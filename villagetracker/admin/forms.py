@@ -9,7 +9,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 
 from ..extensions import db
-from ..fields import at_most
+from ..fields import OfficeField, RegencyCodeField, SignatoryFields, at_most
 from ..i18n import ROLE_LABELS, parse_percent_tenths
 from ..models import Region, User
 from ..services import AccountScope, account_scope_errors
@@ -145,23 +145,13 @@ class ThresholdForm(FlaskForm):
     )
 
 
-class RegencyThresholdForm(FlaskForm):
-    regency_code = StringField(
-        _l("Regency or city (code)"),
-        validators=[
-            DataRequired(_l("Enter the code of a regency or city, e.g. 36.03."))
-        ],
-        render_kw={"data-typeahead": "regency", "autocomplete": "off"},
-    )
+class RegencyThresholdForm(FlaskForm, RegencyCodeField):
     threshold = PercentField(
         _l("Its own threshold (%)"),
         description=_l("Leave empty to follow the programme threshold again."),
         render_kw={"inputmode": "decimal"},
     )
 
-    def validate_regency_code(self, field) -> None:
-        region = db.session.get(Region, (field.data or "").strip())
-        if region is None or region.level != "regency":
-            raise ValidationError(
-                _l("Enter the code of a regency or city, e.g. 36.03.")
-            )
+
+class SignatoryForm(FlaskForm, RegencyCodeField, OfficeField, SignatoryFields):
+    """What a regency's certificates carry by default."""

@@ -2,11 +2,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
-from .. import access, services
+from .. import access, designations, services
 from ..extensions import db
 from ..i18n import format_tenths
-from ..models import RegencySetting, Role, User
+from ..models import RegencySetting, Region, Role, User
 from ..pagination import paginate
 from . import bp
 from .forms import (
@@ -14,6 +15,7 @@ from .forms import (
     NewAccountForm,
     PasswordForm,
     RegencyThresholdForm,
+    SignatoryForm,
     ThresholdForm,
 )
 
@@ -123,7 +125,7 @@ def threshold():
         return redirect(url_for("admin.threshold"))
     elif "regency-regency_code" in request.form and regency_form.validate_on_submit():
         changed = services.set_threshold(
-            regency_form.threshold.tenths, regency_form.regency_code.data.strip()
+            regency_form.threshold.tenths, regency_form.regency_code.data
         )
         flash(
             _("Threshold saved; %(count)s villages changed status.", count=changed),
@@ -142,3 +144,38 @@ def threshold():
         regency_form=regency_form,
         overrides=overrides,
     ), status
+
+
+@bp.route("/signatories", methods=["GET", "POST"])
+@admin_only
+def signatories():
+    """Each regency's issuing office and signatory, printed on its certificates."""
+    form = SignatoryForm()
+    if request.method == "GET" and request.args.get("regency"):
+        regency = db.session.get(Region, request.args["regency"][:13])
+        if regency is not None and regency.level == "regency":
+            defaults = designations.signatory_defaults(regency)
+            form.regency_code.data = regency.code
+            form.office_name.data = defaults.office_name
+            form.signatory_name.data = defaults.name
+            form.signatory_title.data = defaults.title
+    if form.validate_on_submit():
+        designations.set_signatory_defaults(
+            form.regency,
+            designations.Signatory(
+                form.office_name.data,
+                form.signatory_name.data,
+                form.signatory_title.data,
+            ),
+        )
+        flash(_("Signatory saved for %(name)s.", name=form.regency.name), "success")
+        return redirect(url_for("admin.signatories"))
+    page = paginate(
+        select(RegencySetting)
+        .where(RegencySetting.signatory_name.is_not(None))
+        .order_by(RegencySetting.regency_code)
+        .options(joinedload(RegencySetting.regency))
+    )
+    return render_template("admin/signatories.html", form=form, page=page), (
+        400 if form.errors else 200
+    )

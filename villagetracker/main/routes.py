@@ -36,6 +36,12 @@ def home():
             .group_by(Region.level)
         ).all()
     )
+    review_waiting = db.session.scalar(
+        select(func.count())
+        .select_from(Village)
+        .where(access.in_scope(current_user, Village.code))
+        .where(Village.status == rules.QUALIFYING, Village.returned_at.is_(None))
+    )
     status_counts = dict(
         db.session.execute(
             select(Village.status, func.count())
@@ -53,7 +59,13 @@ def home():
         .order_by(Village.status_changed_at.desc())
         .limit(5)
     ).all()
-    shown = [*stale.items, *newest_qualifying]
+    # Sent back by the labour office: the officers see why until a new report.
+    returned = db.session.scalars(
+        visible.where(Village.returned_at.is_not(None))
+        .order_by(Village.returned_at.desc())
+        .limit(10)
+    ).all()
+    shown = [*stale.items, *newest_qualifying, *returned]
     return render_template(
         "main/home.html",
         areas=areas,
@@ -62,6 +74,8 @@ def home():
         stale=stale,
         stale_filter=stale_filter,
         newest_qualifying=newest_qualifying,
+        returned=returned,
+        review_waiting=review_waiting,
         district_names=listing.district_names(shown),
     )
 

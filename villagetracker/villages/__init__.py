@@ -16,4 +16,4 @@ def needed(village, threshold_tenths: int) -> int:
     )
 
 
-from . import routes  # noqa: E402,F401
+from . import decisions, routes  # noqa: E402,F401

@@ -5,7 +5,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Field, SelectField, StringField, TextAreaField
+from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import DateField, SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -17,7 +17,8 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from .. import evidence, rules, services
-from ..fields import at_most, one_of
+from ..designations import Signatory
+from ..fields import SignatoryFields, at_most, one_of
 from ..i18n import SOURCE_LABELS, local_today, parse_whole_number
 
 # The programme has counted participants since BPJS Ketenagakerjaan began in 2014.
@@ -262,3 +263,37 @@ class ReportForm(FlaskForm):
         if not valid and self.evidence.data and not self.evidence.errors:
             self.evidence.errors.append(_l("Choose the file again: it was not kept."))
         return valid
+
+
+# --- The labour office's decisions on a village ---
+
+
+class DecisionForm(FlaskForm):
+    # The revision of the village the reviewer saw: a decision on a village that has
+    # changed since is refused (designations.ReviewConflict).
+    seen = HiddenField()
+
+
+class ApproveForm(DecisionForm, SignatoryFields):
+    def signatory(self, office_name: str) -> Signatory:
+        return Signatory(
+            office_name=office_name,
+            name=self.signatory_name.data,
+            title=self.signatory_title.data,
+        )
+
+
+class ReasonField:
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("The officers and the audit trail will read it."),
+        validators=[DataRequired(_l("Give the reason.")), at_most(1000)],
+    )
+
+
+class ReturnForm(DecisionForm, ReasonField):
+    pass
+
+
+class EndDesignationForm(FlaskForm, ReasonField):
+    pass

@@ -10,13 +10,23 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access, evidence, listing, rules, services
+from .. import access, designations, evidence, listing, rules, services
 from ..charts import coverage_chart
 from ..extensions import db
+from ..models import Region
 from ..pagination import paginate
 from . import bp
-from .forms import PotentialForm, RegisterVillageForm, ReportForm, VillageDetailsForm
+from .forms import (
+    ApproveForm,
+    EndDesignationForm,
+    PotentialForm,
+    RegisterVillageForm,
+    ReportForm,
+    ReturnForm,
+    VillageDetailsForm,
+)
 
 
 def _status(form) -> int:
@@ -83,11 +93,26 @@ def register():
 @bp.route("/<code>")
 @login_required
 def show(code: str):
-    """A village: its figures, status, report history, chart and audit trail."""
+    """A village: its figures, status, designations, report history, chart and audit
+    trail; for the labour office, its decisions."""
     village = access.get_village_or_404(current_user, code)
+    return village_page(village)
+
+
+def village_page(village, status: int = 200, conflict: str | None = None, **failed):
+    """The village page. A decision form that failed is passed in to show its errors
+    and what was typed; if that decision no longer fits the village, the page says so
+    instead. The other forms are made fresh."""
     reports = db.session.scalars(village.reports()).all()
     threshold = services.threshold_for(village.regency_code)
-    trail = paginate(village.audit_trail())
+    designation_list = db.session.scalars(village.designations()).all()
+    active = next((d for d in designation_list if d.is_valid), None)
+    forms = {}
+    if access.can_review(current_user):
+        forms = decision_forms(village, active)
+        if any(name not in forms for name in failed):
+            conflict, status = conflict or str(designations.NOT_NOW), 409
+        forms.update({k: form for k, form in failed.items() if k in forms})
     return render_template(
         "villages/show.html",
         village=village,
@@ -95,9 +120,34 @@ def show(code: str):
         potentials=db.session.scalars(village.potentials()).all(),
         threshold=threshold,
         chart=coverage_chart(reports, threshold),
-        trail=trail,
+        trail=paginate(village.audit_trail()),
         context=listing.region_context(village.code),
-    )
+        designations=designation_list,
+        locked=active,
+        conflict=conflict,
+        **forms,
+    ), status
+
+
+def decision_forms(village, active) -> dict:
+    """The forms the labour office may use on the village as it is now."""
+    forms = {}
+    seen = str(village.revision)
+    if village.status == rules.QUALIFYING and village.returned_at is None:
+        regency = db.session.get(Region, village.regency_code)
+        defaults = designations.signatory_defaults(regency)
+        forms["approve_form"] = ApproveForm(
+            formdata=None,
+            prefix="approve",
+            seen=seen,
+            signatory_name=defaults.name,
+            signatory_title=defaults.title,
+        )
+        forms["return_form"] = ReturnForm(formdata=None, prefix="return", seen=seen)
+    if active is not None:
+        forms["revoke_form"] = EndDesignationForm(formdata=None, prefix="revoke")
+        forms["reopen_form"] = EndDesignationForm(formdata=None, prefix="reopen")
+    return forms
 
 
 @bp.route("/<code>/details", methods=["GET", "POST"])
@@ -149,6 +199,10 @@ def new_report(code: str):
 def edit_report(code: str, report_id: int):
     """Correct a report. The old values stay in the audit trail."""
     report = access.get_report_or_404(current_user, code, report_id, to_change=True)
+    locked = services.locking_designation(report.village)
+    if locked is not None and report.as_of <= locked.report_as_of:
+        flash(services.locked_message(locked), "error")
+        return redirect(url_for("villages.show", code=code))
     form = ReportForm(report.village, report)
     return _save_report(form, report.village, report)
 
@@ -165,6 +219,9 @@ def _save_report(form: ReportForm, village, report):
         except IntegrityError:  # another report for the same date, saved meanwhile
             db.session.rollback()
             form.as_of.errors.append(_("There is already a report for this date."))
+        except StaleDataError:  # the village changed meanwhile (e.g. a designation)
+            db.session.rollback()
+            form.form_errors.append(str(designations.CHANGED))
         else:
             if village.status == rules.QUALIFYING != status_before:
                 flash(

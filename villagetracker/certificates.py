@@ -1,0 +1,120 @@
+"""The certificate (piagam): one template gives the print view and the PDF, with a QR
+code that opens the public verification page.
+
+The certificate is an official document of an Indonesian regency, so its own text is
+Indonesian whatever language the person printing it reads; the page around it follows
+the reader's language.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import segno
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask import current_app, render_template, url_for
+from markupsafe import Markup
+
+from . import rules
+from .listing import names_of
+from .models import Designation
+
+CERTIFICATE_LOCALE = "id"
+KIND_WORDS = {"desa": "Desa", "kelurahan": "Kelurahan", "desa_adat": "Desa Adat"}
+QR_COLOUR = "#123a2c"
+
+
+def stylesheet() -> Path:
+    return Path(current_app.static_folder) / "css" / "certificate.css"
+
+
+def verification_url(designation: Designation) -> str:
+    """Where the QR code leads: the public address if one is set (a certificate
+    printed on an office intranet must still verify from any phone)."""
+    public = current_app.config["PUBLIC_URL"]
+    if public:
+        return public.rstrip("/") + url_for("verify.show", token=designation.token)
+    return url_for("verify.show", token=designation.token, _external=True)
+
+
+def qr_code(url: str) -> Markup:
+    """The QR code as inline SVG: sharp at any print size, no image file to fetch."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, border=4, omitsize=True, dark=QR_COLOUR, light="#ffffff"
+    )
+    return Markup(svg)
+
+
+def long_date(day: date) -> str:
+    return format_date(day, "d MMMM y", locale=CERTIFICATE_LOCALE)
+
+
+def number(value: int) -> str:
+    return format_decimal(value, format="#,##0", locale=CERTIFICATE_LOCALE)
+
+
+def percent(tenths: int) -> str:
+    return format_decimal(Decimal(tenths) / 10, format="0.0", locale=CERTIFICATE_LOCALE)
+
+
+@dataclass
+class Certificate:
+    designation: Designation
+    village_words: str  # "Desa Kresek"
+    district: str
+    regency: str
+    province: str
+    url: str
+    qr: Markup
+
+
+def certificates(designations: list[Designation]) -> list[Certificate]:
+    """What each certificate states, with the region names read in one query."""
+    codes = {d.village_code for d in designations}
+    for code in list(codes):
+        codes.update(rules.ancestor_codes(code))
+    names = names_of(codes)
+    result = []
+    for designation in designations:
+        province, regency, district = rules.ancestor_codes(designation.village_code)
+        kind = KIND_WORDS[rules.village_kind(designation.village_code)]
+        url = verification_url(designation)
+        result.append(
+            Certificate(
+                designation=designation,
+                village_words=f"{kind} {names[designation.village_code]}",
+                district=names[district],
+                regency=names[regency],
+                province=names[province],
+                url=url,
+                qr=qr_code(url),
+            )
+        )
+    return result
+
+
+def render(designations: list[Designation], *, for_pdf: bool) -> str:
+    return render_template(
+        "certificates/piagam.html",
+        certificates=certificates(designations),
+        for_pdf=for_pdf,
+        long_date=long_date,
+        number=number,
+        percent=percent,
+    )
+
+
+def pdf(designations: list[Designation]) -> bytes:
+    """The certificates as one PDF, a page each, from the print view's template.
+    WeasyPrint may fetch nothing: the stylesheet is read from disk, fonts come from
+    the system, the QR code is inline."""
+    from weasyprint import CSS, HTML  # a heavy import, needed only here
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    document = HTML(string=render(designations, for_pdf=True), url_fetcher=fetcher)
+    return document.write_pdf(
+        stylesheets=[CSS(filename=str(stylesheet()), url_fetcher=fetcher)]
+    )

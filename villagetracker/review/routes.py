@@ -1,0 +1,143 @@
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
+
+from .. import access, certificates, designations, listing, rules
+from ..extensions import db
+from ..models import Designation, Report, Role, User, Village
+from ..pagination import paginate
+from ..villages.decisions import send_pdf
+from . import bp
+from .forms import BatchForm
+
+reviewers = access.role_required(Role.REVIEWER, Role.ADMIN)
+
+# The review lists, each a condition on the villages and its order.
+LISTS = {
+    "queue": (
+        and_(Village.status == rules.QUALIFYING, Village.returned_at.is_(None)),
+        (Village.status_changed_at, Village.code),  # oldest first
+    ),
+    "returned": (Village.returned_at.is_not(None), (Village.returned_at.desc(),)),
+    "at_risk": (Village.status == rules.AT_RISK, (Village.coverage_tenths,)),
+    "designated": (
+        Village.status.in_([rules.DESIGNATED, rules.AT_RISK]),
+        (Village.status_changed_at.desc(),),
+    ),
+}
+
+
+@bp.route("/")
+@reviewers
+def queue():
+    """Qualifying villages waiting for a decision, oldest first; and the returned,
+    at-risk and designated villages, each a tab."""
+    which = request.args.get("list", "queue")
+    if which not in LISTS:
+        which = "queue"
+    condition, order = LISTS[which]
+    visible = access.villages_visible_to(current_user)
+    page = paginate(visible.where(condition).order_by(*order))
+    counts = db.session.execute(
+        select(*(func.count().filter(cond) for cond, _order in LISTS.values())).where(
+            access.in_scope(current_user, Village.code)
+        )
+    ).one()
+    villages = page.items
+    return render_template(
+        "review/queue.html",
+        which=which,
+        page=page,
+        counts=dict(zip(LISTS, counts, strict=True)),
+        district_names=listing.district_names(villages),
+        officers=latest_officers(villages),
+        valid=valid_designations(villages),
+    )
+
+
+def latest_officers(villages: list[Village]) -> dict[str, str]:
+    """Who logged each village's latest report, in one query."""
+    if not villages:
+        return {}
+    query = (
+        select(Report.village_code, User.full_name)
+        .join(User, User.id == Report.created_by_id)
+        .join(
+            Village,
+            and_(
+                Village.code == Report.village_code,
+                Village.latest_report_date == Report.as_of,
+            ),
+        )
+        .where(Report.village_code.in_([v.code for v in villages]))
+    )
+    return dict(db.session.execute(query).all())
+
+
+def valid_designations(villages: list[Village]) -> dict[str, Designation]:
+    if not villages:
+        return {}
+    query = select(Designation).where(
+        Designation.village_code.in_([v.code for v in villages]),
+        Designation.state == rules.ACTIVE,
+    )
+    return {d.village_code: d for d in db.session.scalars(query)}
+
+
+def _batch(form: BatchForm):
+    return (
+        access.designations_visible_to(current_user)
+        .where(
+            Designation.state == rules.ACTIVE,
+            Designation.designated_on.between(form.start.data, form.end.data),
+        )
+        .order_by(
+            Designation.designated_on, Designation.regency_code, Designation.sequence
+        )
+        .options(selectinload(Designation.village))
+    )
+
+
+@bp.route("/certificates")
+@reviewers
+def batch():
+    """Choose the designation dates; see which certificates a batch PDF will hold."""
+    form = BatchForm(request.args)
+    page, limit = None, current_app.config["CERTIFICATE_BATCH_LIMIT"]
+    if request.args and form.validate():
+        page = paginate(_batch(form))
+    status = 400 if form.errors else 200
+    return render_template("review/batch.html", form=form, page=page, limit=limit), status
+
+
+@bp.route("/certificates.pdf")
+@reviewers
+def batch_pdf():
+    """One PDF of every valid certificate designated in the date range, for a
+    ceremony: a page each, in the order of their numbers."""
+    form = BatchForm(request.args)
+    limit = current_app.config["CERTIFICATE_BATCH_LIMIT"]
+    if not form.validate():
+        return render_template("review/batch.html", form=form, page=None, limit=limit), 400
+    found = db.session.scalars(_batch(form).limit(limit + 1)).all()
+    if not found or len(found) > limit:
+        message = (
+            _("No valid certificate was designated in these days.")
+            if not found
+            else _(
+                "More than %(limit)s certificates: choose fewer days.", limit=limit
+            )
+        )
+        form.form_errors.append(message)
+        page = paginate(_batch(form))
+        return render_template("review/batch.html", form=form, page=page, limit=limit), 400
+    document = certificates.pdf(found)
+    designations.record_print(
+        found,
+        "batch pdf",
+        start=form.start.data.isoformat(),
+        end=form.end.data.isoformat(),
+    )
+    return send_pdf(document, f"piagam {form.start.data} {form.end.data}")
