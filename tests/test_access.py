@@ -11,8 +11,8 @@ from conftest import report_values
 from werkzeug.datastructures import FileStorage
 
 from villagetracker import designations, evidence, services
-from villagetracker.i18n import local_today
 from villagetracker.extensions import db
+from villagetracker.i18n import local_today
 from villagetracker.models import Designation, Role, Village
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -94,7 +94,10 @@ def test_every_string_in_the_code_is_translated_in_both_catalogues(tmp_path):
     assert len(wanted) > 50
     for language in ("id", "en"):
         messages = {m.id: m for m in catalogue(language) if m.id}
-        assert wanted <= messages.keys(), (language, sorted(map(str, wanted - messages.keys())))
+        assert wanted <= messages.keys(), (
+            language,
+            sorted(map(str, wanted - messages.keys())),
+        )
         untranslated = [
             m.id
             for m in messages.values()

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, rules
@@ -117,7 +118,9 @@ def _next_sequence(regency_code: str, year: int) -> int:
         else sqlite_insert
     )
     key = {"regency_code": regency_code, "year": year}
-    db.session.execute(insert(DesignationSequence).values(**key, last=0).on_conflict_do_nothing())
+    db.session.execute(
+        insert(DesignationSequence).values(**key, last=0).on_conflict_do_nothing()
+    )
     db.session.execute(
         update(DesignationSequence)
         .where(*(getattr(DesignationSequence, k) == v for k, v in key.items()))
@@ -180,7 +183,11 @@ def approve(
         threshold_tenths=threshold,
     )
     db.session.add(designation)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # a valid designation exists: the database's own guard
+        db.session.rollback()
+        raise ReviewConflict(CHANGED) from None
     for earlier in db.session.scalars(
         village.designations().where(
             Designation.id != designation.id, Designation.superseded_by_id.is_(None)
@@ -229,7 +236,9 @@ def _end(user: User, designation: Designation, state: str, reason: str) -> None:
     """Revoke or reopen: the certificate stops verifying as valid, the reports behind
     it are unlocked, and the village goes back to review by the rule."""
     if designation.state != rules.ACTIVE:
-        raise ReviewConflict(_l("This designation is no longer valid. Nothing was saved."))
+        raise ReviewConflict(
+            _l("This designation is no longer valid. Nothing was saved.")
+        )
     village = designation.village
     before = {"state": designation.state, "status": village.status}
     designation.state = state

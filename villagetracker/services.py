@@ -537,7 +537,7 @@ def log_report(
     in the same transaction (a village reaching the threshold qualifies at once)."""
     report = Report(village=village, created_by=user)
     _apply_report(report, data, evidence)
-    # A new report answers the labour office's return: the village may be reviewed again.
+    # A new report answers the labour office's return: the village is reviewed again.
     village.returned_reason = village.returned_at = village.returned_by_id = None
     db.session.add(report)
     db.session.flush()

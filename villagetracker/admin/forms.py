@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 from ..extensions import db
 from ..fields import OfficeField, RegencyCodeField, SignatoryFields, at_most
 from ..i18n import ROLE_LABELS, parse_percent_tenths
-from ..models import Region, User
+from ..models import User
 from ..services import AccountScope, account_scope_errors
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,50}$")

@@ -109,7 +109,9 @@ def batch():
     if request.args and form.validate():
         page = paginate(_batch(form))
     status = 400 if form.errors else 200
-    return render_template("review/batch.html", form=form, page=page, limit=limit), status
+    return render_template(
+        "review/batch.html", form=form, page=page, limit=limit
+    ), status
 
 
 @bp.route("/certificates.pdf")
@@ -120,19 +122,21 @@ def batch_pdf():
     form = BatchForm(request.args)
     limit = current_app.config["CERTIFICATE_BATCH_LIMIT"]
     if not form.validate():
-        return render_template("review/batch.html", form=form, page=None, limit=limit), 400
+        return render_template(
+            "review/batch.html", form=form, page=None, limit=limit
+        ), 400
     found = db.session.scalars(_batch(form).limit(limit + 1)).all()
     if not found or len(found) > limit:
         message = (
             _("No valid certificate was designated in these days.")
             if not found
-            else _(
-                "More than %(limit)s certificates: choose fewer days.", limit=limit
-            )
+            else _("More than %(limit)s certificates: choose fewer days.", limit=limit)
         )
         form.form_errors.append(message)
         page = paginate(_batch(form))
-        return render_template("review/batch.html", form=form, page=page, limit=limit), 400
+        return render_template(
+            "review/batch.html", form=form, page=page, limit=limit
+        ), 400
     document = certificates.pdf(found)
     designations.record_print(
         found,

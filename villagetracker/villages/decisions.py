@@ -47,7 +47,8 @@ def approve(code: str):
     return _decided(
         village,
         _(
-            "%(name)s is designated, number %(number)s. Its certificate can be printed.",
+            "%(name)s is designated, number %(number)s. Its certificate can be "
+            "printed.",
             name=village.name,
             number=designation.number,
         ),
@@ -144,9 +145,7 @@ def certificate(code: str, designation_id: int):
     return page
 
 
-@bp.route(
-    "/<code>/designations/<int(max=2147483647):designation_id>/certificate.pdf"
-)
+@bp.route("/<code>/designations/<int(max=2147483647):designation_id>/certificate.pdf")
 @login_required
 def certificate_pdf(code: str, designation_id: int):
     """The certificate as a PDF, from the print view's template."""
