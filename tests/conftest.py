@@ -267,6 +267,34 @@ def page(chromium, live_server):
     assert errors == [], "errors in the browser console"
 
 
+def assert_accessible(tab):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(tab)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def assert_no_sideways_scroll(tab):
+    # What sticks out, to say in the failure (scrolling tables may, inside their box).
+    too_wide = tab.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1
+                && !(e.parentElement && e.parentElement.closest('.table-wrap')))
+            .map((e) => `${e.tagName}.${e.className} ${e.textContent.slice(0, 30)}`)"""
+    )
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        too_wide
+    )
+
+
+def log_in(tab, username):
+    tab.goto(tab.base_url + "/login")
+    tab.get_by_label("Nama pengguna").fill(username)
+    tab.get_by_label("Kata sandi").fill(PASSWORD)
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Masuk").click()
+
+
 def screenshot(tab, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -1,39 +1,12 @@
 """Journeys in a real Chromium: what a person sees, at 360 px and 1280 px."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from conftest import PASSWORD, screenshot
+from conftest import assert_accessible, assert_no_sideways_scroll, log_in, screenshot
 from playwright.sync_api import expect
 
 from villagetracker.models import Role
 
 pytestmark = pytest.mark.browser
-
-
-def assert_accessible(tab):
-    results = Axe().run(tab)
-    assert results.violations_count == 0, results.generate_report()
-
-
-def assert_no_sideways_scroll(tab):
-    # What sticks out, to say in the failure (scrolling tables may, inside their box).
-    too_wide = tab.evaluate(
-        """() => [...document.querySelectorAll('body *')]
-            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1
-                && !(e.parentElement && e.parentElement.closest('.table-wrap')))
-            .map((e) => `${e.tagName}.${e.className} ${e.textContent.slice(0, 30)}`)"""
-    )
-    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-        too_wide
-    )
-
-
-def log_in(tab, username):
-    tab.goto(tab.base_url + "/login")
-    tab.get_by_label("Nama pengguna").fill(username)
-    tab.get_by_label("Kata sandi").fill(PASSWORD)
-    with tab.expect_navigation():
-        tab.get_by_role("button", name="Masuk").click()
 
 
 def test_an_officer_logs_in_finds_their_regency_and_switches_language(page, make_user):

@@ -3,6 +3,7 @@ revoking and reopening, certificates (print view and PDF), batch printing, publi
 verification, and the audit trail of all of it."""
 
 import re
+import sys
 import threading
 from datetime import date, datetime
 from http.cookiejar import CookieJar
@@ -775,3 +776,14 @@ def test_every_decision_and_print_is_audited_with_who_before_and_after(
 
 def test_a_village_designated_before_the_designation_date_rule_uses_today(designated):
     assert designated.designated_on == local_today() >= date(2026, 1, 1)
+
+
+def test_a_server_without_pdf_libraries_says_so_and_keeps_the_print_view(
+    reviewer, designated, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
+    base = f"/villages/{KRESEK}/designations/{designated.id}/certificate"
+    response = reviewer.get(base + ".pdf")
+    assert response.status_code == 503
+    assert "belum dapat membuat PDF" in text(response)
+    assert reviewer.get(base).status_code == 200

@@ -2,7 +2,7 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from villagetracker import create_app
 from villagetracker.extensions import db
@@ -17,6 +17,27 @@ def test_the_migrations_build_the_schema_the_models_describe(tmp_path):
         }
     )
     with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(
+                MigrationContext.configure(connection), db.metadata
+            )
+        db.engine.dispose()
+    assert differences == []
+
+
+def test_the_migrations_go_down_and_up_again(tmp_path):
+    """Each downgrade undoes its upgrade: a release can be rolled back."""
+    app = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
         upgrade()
         with db.engine.connect() as connection:
             differences = compare_metadata(

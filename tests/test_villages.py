@@ -8,7 +8,7 @@ import pytest
 from conftest import report_form
 from sqlalchemy import func, select
 
-from villagetracker import evidence, services
+from villagetracker import designations, evidence, services
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import AuditEvent, Report, Role, Village, WorkerPotential
@@ -151,11 +151,18 @@ def test_an_older_report_logged_late_does_not_move_the_status(officer, kresek):
     assert (village.status, village.active_participants) == ("registered", 4000)
 
 
-def test_a_designated_village_falling_below_becomes_at_risk(officer, kresek, log):
+def test_a_designated_village_falling_below_becomes_at_risk(
+    officer, kresek, log, make_user
+):
     village = db.session.get(Village, KRESEK)
-    village.status = "designated"  # designation itself comes with the review issue
-    db.session.commit()
-    log(village, 4000)
+    log(village, 4200)
+    designations.approve(
+        make_user(Role.ADMIN),
+        village,
+        str(village.revision),
+        designations.Signatory("Dinas", "Nama", "Jabatan"),
+    )
+    log(village, 4000, as_of=date(2019, 10, 1))
     assert db.session.get(Village, KRESEK).status == "at_risk"
 
 

@@ -59,6 +59,10 @@ def percent(tenths: int) -> str:
     return format_decimal(Decimal(tenths) / 10, format="0.0", locale=CERTIFICATE_LOCALE)
 
 
+class PdfUnavailable(Exception):
+    """WeasyPrint's system libraries (Pango) are not installed on this server."""
+
+
 @dataclass
 class Certificate:
     designation: Designation
@@ -110,8 +114,11 @@ def pdf(designations: list[Designation]) -> bytes:
     """The certificates as one PDF, a page each, from the print view's template.
     WeasyPrint may fetch nothing: the stylesheet is read from disk, fonts come from
     the system, the QR code is inline."""
-    from weasyprint import CSS, HTML  # a heavy import, needed only here
-    from weasyprint.urls import URLFetcher
+    try:
+        from weasyprint import CSS, HTML  # a heavy import, needed only here
+        from weasyprint.urls import URLFetcher
+    except (ImportError, OSError) as error:  # no Pango: the print view still works
+        raise PdfUnavailable(str(error)) from None
 
     fetcher = URLFetcher(allowed_protocols={"data"})
     document = HTML(string=render(designations, for_pdf=True), url_fetcher=fetcher)

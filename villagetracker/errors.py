@@ -1,10 +1,11 @@
 """Friendly error pages in the reader's language, for every error, 500 included."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .certificates import PdfUnavailable
 from .extensions import db
 
 MESSAGES = {
@@ -47,6 +48,18 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
+def handle_pdf_unavailable(error: Exception):
+    current_app.logger.error("PDF printing unavailable: %s", error)
+    return render_error(
+        503,
+        _l("PDF printing is not available"),
+        _l(
+            "This server cannot make PDFs yet (it needs the Pango library). Use the "
+            "print view and your browser's Print, or ask the administrator."
+        ),
+    )
+
+
 def handle_unexpected_error(error: Exception):
     db.session.rollback()  # leave nothing half-written behind the error page
     return render_error(500)
@@ -55,4 +68,5 @@ def handle_unexpected_error(error: Exception):
 def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(PdfUnavailable, handle_pdf_unavailable)
     app.register_error_handler(500, handle_unexpected_error)
