@@ -40,9 +40,32 @@ def test_production_starts_with_a_real_secret_key_from_the_environment(
     clean_env, monkeypatch
 ):
     monkeypatch.setenv("VILLAGETRACKER_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("VILLAGETRACKER_PUBLIC_URL", "https://desasadar.example.id")
     app = make(clean_env)
     assert app.config["ENV"] == "production"
     assert app.config["SECRET_KEY"] == "k" * 40
+
+
+def test_production_refuses_to_start_without_the_public_address_for_qr_codes(
+    clean_env,
+):
+    with pytest.raises(ConfigError, match="VILLAGETRACKER_PUBLIC_URL"):
+        make(clean_env, SECRET_KEY="k" * 40)
+    with pytest.raises(ConfigError, match="https://"):
+        make(clean_env, SECRET_KEY="k" * 40, PUBLIC_URL="desasadar.example.id")
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "{sequence:03d}/DSJSK/{year}",  # two regencies would share numbers
+        "DSJSK/{regency}/{year}",  # no sequence
+        "{sequence:03d}/{nomor}",  # unknown field
+    ],
+)
+def test_a_number_pattern_that_could_repeat_refuses_to_start(clean_env, pattern):
+    with pytest.raises(ConfigError, match="DESIGNATION_NUMBER_PATTERN"):
+        make(clean_env, ENV="development", DESIGNATION_NUMBER_PATTERN=pattern)
 
 
 def test_development_generates_one_secret_key_into_the_instance_folder(clean_env):

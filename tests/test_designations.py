@@ -444,7 +444,11 @@ def test_reopening_unlocks_the_reports_and_a_new_approval_gives_a_new_number(
     assert designation().active_participants == 4210
     [event] = events("designation.reopen")
     assert event.actor.id == reviewer.user.id
-    assert event.before == {"state": "active", "status": "designated"}
+    assert event.before == {
+        "state": "active",
+        "status": "designated",
+        "returned_reason": None,
+    }
     assert event.after["end_reason"] == "Salah ketik jumlah peserta BPU."
 
 
@@ -641,7 +645,7 @@ def test_one_pdf_holds_every_valid_certificate_designated_in_the_range(
         for code in (KRESEK, KRONJO)
     )
     printed = events("certificate.print")
-    assert {e.after["format"] for e in printed} == {"batch pdf"}
+    assert {e.after["format"] for e in printed} == {"batch_pdf"}
     assert len(printed) == 2
 
 
@@ -769,7 +773,7 @@ def test_every_decision_and_print_is_audited_with_who_before_and_after(
     reviewer.get(f"/villages/{KRESEK}/designations/{designated.id}/certificate")
     [printed] = events("certificate.print")
     assert printed.actor.id == reviewer.user.id
-    assert printed.after == {"number": FIRST_NUMBER, "format": "print view"}
+    assert printed.after == {"number": FIRST_NUMBER, "format": "print_view"}
     page = text(reviewer.get(f"/villages/{KRESEK}"))
     assert "Penetapan disetujui" in page and "Piagam dicetak" in page
 
@@ -787,3 +791,73 @@ def test_a_server_without_pdf_libraries_says_so_and_keeps_the_print_view(
     assert response.status_code == 503
     assert "belum dapat membuat PDF" in text(response)
     assert reviewer.get(base).status_code == 200
+
+
+# --- What a second look at the review found ---
+
+
+def test_a_potential_dated_after_a_locked_report_may_not_re_measure_it(
+    officer, register, log, reviewer
+):
+    """A report dated before every worker potential is measured against the earliest
+    one; a new potential that becomes the earliest would change a locked report."""
+    kresek = register(KRESEK, potential=4615, as_of=date(2019, 12, 1))
+    log(kresek, 4200, as_of=date(2019, 9, 1))
+    assert approve(reviewer).status_code == 302
+    response = officer.post(
+        f"/villages/{KRESEK}/potential",
+        {"worker_potential": "9000", "source": "p3ke", "potential_as_of": "2019-10-01"},
+    )
+    assert response.status_code == 400 and "terkunci" in text(response)
+    assert db.session.get(Report, designation().report_id).coverage_tenths == 910
+    # One that governs only later reports is fine.
+    response = officer.post(
+        f"/villages/{KRESEK}/potential",
+        {"worker_potential": "4700", "source": "p3ke", "potential_as_of": "2020-01-01"},
+    )
+    assert response.status_code == 302
+
+
+def test_new_evidence_on_the_latest_report_counts_as_a_change_of_the_village(
+    reviewer, officer, qualifying
+):
+    qualifying()
+    seen = str(village().revision)
+    report = db.session.scalar(select(Report).where(Report.village_code == KRESEK))
+    response = officer.post(
+        f"/villages/{KRESEK}/reports/{report.id}/edit",
+        report_form(4200, notes="Daftar peserta diganti."),
+    )
+    assert response.status_code == 302
+    assert approve(reviewer, seen=seen).status_code == 409
+
+
+def test_after_a_refusal_the_page_offers_the_decision_again_on_the_village_as_is(
+    reviewer, officer, qualifying
+):
+    qualifying()
+    seen = str(village().revision)
+    officer.post(
+        f"/villages/{KRESEK}/reports/new", report_form(4300, as_of="2019-10-01")
+    )
+    page = text(approve(reviewer, seen=seen))
+    fresh = re.search(r'name="approve-seen" type="hidden" value="(\d+)"', page).group(1)
+    assert fresh == str(village().revision) != seen
+    assert approve(reviewer, seen=fresh).status_code == 302
+
+
+def test_a_certificate_keeps_the_names_it_was_issued_with(client, reviewer, designated):
+    from villagetracker.models import Region
+
+    db.session.get(Region, KRESEK).name = "Kresek Baru"
+    db.session.commit()
+    page = text(client.get(f"/verify/{designated.token}"))
+    assert "Kresek Baru" not in page and "Kresek" in page
+    url = f"/villages/{KRESEK}/designations/{designated.id}/certificate"
+    assert "Desa Kresek<" in text(reviewer.get(url))
+
+
+def test_prints_show_in_the_audit_trail_in_the_readers_language(reviewer, designated):
+    reviewer.get(f"/villages/{KRESEK}/designations/{designated.id}/certificate")
+    page = text(reviewer.get(f"/villages/{KRESEK}"))
+    assert "Tampilan cetak" in page and "print_view" not in page

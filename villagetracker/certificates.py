@@ -17,8 +17,6 @@ from babel.numbers import format_decimal
 from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
-from . import rules
-from .listing import names_of
 from .models import Designation
 
 CERTIFICATE_LOCALE = "id"
@@ -66,36 +64,20 @@ class PdfUnavailable(Exception):
 @dataclass
 class Certificate:
     designation: Designation
-    village_words: str  # "Desa Kresek"
-    district: str
-    regency: str
-    province: str
     url: str
     qr: Markup
 
+    @property
+    def village_words(self) -> str:  # "Desa Kresek"
+        d = self.designation
+        return f"{KIND_WORDS[d.village_kind]} {d.village_name}"
+
 
 def certificates(designations: list[Designation]) -> list[Certificate]:
-    """What each certificate states, with the region names read in one query."""
-    codes = {d.village_code for d in designations}
-    for code in list(codes):
-        codes.update(rules.ancestor_codes(code))
-    names = names_of(codes)
     result = []
     for designation in designations:
-        province, regency, district = rules.ancestor_codes(designation.village_code)
-        kind = KIND_WORDS[rules.village_kind(designation.village_code)]
         url = verification_url(designation)
-        result.append(
-            Certificate(
-                designation=designation,
-                village_words=f"{kind} {names[designation.village_code]}",
-                district=names[district],
-                regency=names[regency],
-                province=names[province],
-                url=url,
-                qr=qr_code(url),
-            )
-        )
+        result.append(Certificate(designation, url, qr_code(url)))
     return result
 
 

@@ -76,6 +76,17 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         instance.mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = _secret_key(app, instance)
+    public = app.config["PUBLIC_URL"]
+    if public and not public.startswith(("https://", "http://")):
+        raise ConfigError("VILLAGETRACKER_PUBLIC_URL must start with https://")
+    if app.config["ENV"] == "production" and not public:
+        # A QR code is printed for good: it must not carry whatever host name the
+        # request that printed it happened to use (an intranet name, a forwarded one).
+        raise ConfigError(
+            "No public address. Set VILLAGETRACKER_PUBLIC_URL to the address people "
+            "reach from their phones, e.g. https://desasadar.example.id: certificates' "
+            "QR codes lead there."
+        )
     problem = rules.number_pattern_problem(app.config["DESIGNATION_NUMBER_PATTERN"])
     if problem:
         raise ConfigError(f"VILLAGETRACKER_DESIGNATION_NUMBER_PATTERN: {problem}.")

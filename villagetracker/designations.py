@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import audit, rules
 from .extensions import db
 from .i18n import local_today
+from .listing import names_of
 from .models import (
     Designation,
     DesignationSequence,
@@ -157,6 +158,8 @@ def approve(
     _commit_village_change(village)
 
     day = local_today()
+    province, regency, district = rules.ancestor_codes(village.code)
+    names = names_of([province, regency, district])
     sequence = _next_sequence(village.regency_code, day.year)
     designation = Designation(
         village_code=village.code,
@@ -171,6 +174,11 @@ def approve(
         ),
         token=secrets.token_urlsafe(24),
         designated_on=day,
+        village_name=village.name,
+        village_kind=rules.village_kind(village.code),
+        district_name=names[district],
+        regency_name=names[regency],
+        province_name=names[province],
         approved_by_id=user.id,
         office_name=signatory.office_name.strip(),
         signatory_name=signatory.name.strip(),
@@ -188,11 +196,12 @@ def approve(
     except IntegrityError:  # a valid designation exists: the database's own guard
         db.session.rollback()
         raise ReviewConflict(CHANGED) from None
-    for earlier in db.session.scalars(
+    replaced = db.session.scalars(
         village.designations().where(
             Designation.id != designation.id, Designation.superseded_by_id.is_(None)
         )
-    ):
+    ).all()
+    for earlier in replaced:
         earlier.superseded_by_id = designation.id
     audit.record(
         "review.approve",
@@ -205,6 +214,7 @@ def approve(
             "active_participants": designation.active_participants,
             "worker_potential": designation.worker_potential,
             "signatory_name": designation.signatory_name,
+            "supersedes": ", ".join(earlier.number for earlier in replaced) or None,
         },
         region_code=village.code,
     )
@@ -240,7 +250,11 @@ def _end(user: User, designation: Designation, state: str, reason: str) -> None:
             _l("This designation is no longer valid. Nothing was saved.")
         )
     village = designation.village
-    before = {"state": designation.state, "status": village.status}
+    before = {
+        "state": designation.state,
+        "status": village.status,
+        "returned_reason": village.returned_reason,
+    }
     designation.state = state
     designation.ended_at = utcnow()
     designation.end_reason = reason.strip()
@@ -268,6 +282,7 @@ def _end(user: User, designation: Designation, state: str, reason: str) -> None:
             "status": village.status,
             "number": designation.number,
             "end_reason": designation.end_reason,
+            "returned_reason": village.returned_reason,
         },
         region_code=village.code,
     )

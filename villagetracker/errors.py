@@ -3,6 +3,7 @@
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .certificates import PdfUnavailable
@@ -60,6 +61,19 @@ def handle_pdf_unavailable(error: Exception):
     )
 
 
+def handle_changed_meanwhile(error: StaleDataError):
+    """Two people changed the same row at once and this request came second."""
+    db.session.rollback()
+    return render_error(
+        409,
+        _l("Changed meanwhile"),
+        _l(
+            "Someone else changed this at the same moment. Nothing was saved: go back, "
+            "reload the page and try again."
+        ),
+    )
+
+
 def handle_unexpected_error(error: Exception):
     db.session.rollback()  # leave nothing half-written behind the error page
     return render_error(500)
@@ -69,4 +83,5 @@ def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(PdfUnavailable, handle_pdf_unavailable)
+    app.register_error_handler(StaleDataError, handle_changed_meanwhile)
     app.register_error_handler(500, handle_unexpected_error)

@@ -106,6 +106,11 @@ DESIGNATION_STATE_LABELS = {
     "revoked": _l("Revoked"),
     "reopened": _l("Reopened for a correction"),
 }
+PRINT_FORMAT_LABELS = {
+    "print_view": _l("Print view"),
+    "pdf": _l("PDF"),
+    "batch_pdf": _l("PDF of a batch"),
+}
 SOURCE_LABELS = {
     "p3ke": _l("P3KE (extreme-poverty register)"),
     "census": _l("Village census"),
@@ -169,6 +174,9 @@ FIELD_LABELS = {
     "signatory_title": _l("Signatory's position"),
     "office_name": _l("Issuing office"),
     "format": _l("Printed as"),
+    "start": _l("Designated from"),
+    "end": _l("Designated until"),
+    "supersedes": _l("Replaces"),
 }
 
 
@@ -188,6 +196,8 @@ def display_change(key: str, value):
         return status_label(value)
     if key == "state":
         return str(DESIGNATION_STATE_LABELS.get(value, value))
+    if key == "format":
+        return str(PRINT_FORMAT_LABELS.get(value, value))
     if key in ("coverage_tenths", "threshold_tenths"):
         return format_tenths(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -221,6 +231,7 @@ def init_app(app) -> None:
         status_label=status_label,
         designation_state_label=lambda state: str(DESIGNATION_STATE_LABELS[state]),
         source_labels=SOURCE_LABELS,
+        kind_labels=KIND_LABELS,
         band_labels=BAND_LABELS,
         local_today=local_today,
         action_label=action_label,

@@ -338,6 +338,13 @@ class Designation(db.Model):
     token: Mapped[str] = mapped_column(String(43), unique=True)
     designated_on: Mapped[date]
     designated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The places as named when designated: a later update of the official list does
+    # not change a certificate already handed over.
+    village_name: Mapped[str] = mapped_column(String(100))
+    village_kind: Mapped[str] = mapped_column(String(10))
+    district_name: Mapped[str] = mapped_column(String(100))
+    regency_name: Mapped[str] = mapped_column(String(100))
+    province_name: Mapped[str] = mapped_column(String(100))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     office_name: Mapped[str] = mapped_column(String(150))
     signatory_name: Mapped[str] = mapped_column(String(100))

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import access, audit, rules
@@ -373,14 +374,21 @@ def potential_in_force(village: Village, day: date) -> int:
 
 def potential_problems(village: Village, potential: PotentialInput) -> dict[str, str]:
     """A new worker potential may not fall below the active participants of a report
-    it would govern, nor govern a report locked by a designation."""
-    locked = locking_designation(village)
-    if locked is not None and potential.as_of <= locked.report_as_of:
-        return {"potential_as_of": locked_message(locked)}
-    pairs = dict(_potential_pairs(village))
+    it would govern, nor change the figure a report locked by a designation is
+    measured against (even one dated after it, if it becomes the earliest)."""
+    current = _potential_pairs(village)
+    pairs = dict(current)
     pairs[potential.as_of] = potential.worker_potential
     ordered = sorted(pairs.items())
-    for report in db.session.scalars(village.reports()):
+    locked = locking_designation(village)
+    reports = db.session.scalars(village.reports()).all()
+    if locked is not None and any(
+        _in_force(ordered, report.as_of) != _in_force(current, report.as_of)
+        for report in reports
+        if report.as_of <= locked.report_as_of
+    ):
+        return {"potential_as_of": locked_message(locked)}
+    for report in reports:
         in_force = _in_force(ordered, report.as_of)
         if report.active_participants > in_force:
             return {
@@ -573,7 +581,13 @@ def correct_report(
 
 def refresh_village(village: Village, threshold: int | None = None) -> None:
     """Copy the latest report's figures onto the village and move its status by the
-    rule. Part of the caller's transaction."""
+    rule. Part of the caller's transaction.
+
+    The village row is written even when its figures stay the same (a backdated or
+    corrected report, new evidence): its revision rises, so a reviewer deciding on
+    the page as it was is refused, and a report saved while a designation is approved
+    fails instead of slipping in behind the designation's lock."""
+    flag_modified(village, "head_name")
     db.session.flush()
     latest = db.session.scalars(village.reports().limit(1)).first()
     if latest is None:

@@ -82,6 +82,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   fit();
   window.addEventListener("resize", fit);
+  window.addEventListener("beforeprint", () => sheets.forEach((s) => { s.style.zoom = ""; }));
+  window.addEventListener("afterprint", fit);
 });
 
 // Downloads that take a while (a PDF of many certificates): say that it is being

@@ -2,7 +2,6 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import selectinload
 
 from .. import access, certificates, designations, listing, rules
 from ..extensions import db
@@ -20,11 +19,18 @@ LISTS = {
         and_(Village.status == rules.QUALIFYING, Village.returned_at.is_(None)),
         (Village.status_changed_at, Village.code),  # oldest first
     ),
-    "returned": (Village.returned_at.is_not(None), (Village.returned_at.desc(),)),
-    "at_risk": (Village.status == rules.AT_RISK, (Village.coverage_tenths,)),
+    # The code breaks ties, so that pages neither repeat nor skip a village.
+    "returned": (
+        Village.returned_at.is_not(None),
+        (Village.returned_at.desc(), Village.code),
+    ),
+    "at_risk": (
+        Village.status == rules.AT_RISK,
+        (Village.coverage_tenths, Village.code),
+    ),
     "designated": (
         Village.status.in_([rules.DESIGNATED, rules.AT_RISK]),
-        (Village.status_changed_at.desc(),),
+        (Village.status_changed_at.desc(), Village.code),
     ),
 }
 
@@ -96,7 +102,6 @@ def _batch(form: BatchForm):
         .order_by(
             Designation.designated_on, Designation.regency_code, Designation.sequence
         )
-        .options(selectinload(Designation.village))
     )
 
 
@@ -140,7 +145,7 @@ def batch_pdf():
     document = certificates.pdf(found)
     designations.record_print(
         found,
-        "batch pdf",
+        "batch_pdf",
         start=form.start.data.isoformat(),
         end=form.end.data.isoformat(),
     )

@@ -1,9 +1,7 @@
 from flask import abort, current_app, render_template, request
-from flask_babel import gettext as _
 
-from .. import access, listing, rules
+from .. import access
 from ..extensions import limiter
-from ..i18n import KIND_LABELS
 from . import bp
 
 # One budget for both ways in, per address: enough for people checking certificates,
@@ -17,19 +15,8 @@ MAX_NUMBER_LENGTH = 60
 def _page(designation=None, number: str = "", status: int = 200):
     """The verification page: the search form, and the certificate if one was found.
     It names places and the issuing office only, never a person."""
-    regions = []
-    if designation is not None:
-        code = designation.village_code
-        province, regency, district = rules.ancestor_codes(code)
-        names = listing.names_of([province, regency, district, code])
-        regions = [
-            (_("Province"), names[province]),
-            (_("Regency/city"), names[regency]),
-            (_("District"), names[district]),
-            (KIND_LABELS[rules.village_kind(code)], names[code]),
-        ]
     return render_template(
-        "verify/show.html", designation=designation, number=number, regions=regions
+        "verify/show.html", designation=designation, number=number
     ), status
 
 

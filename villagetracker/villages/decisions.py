@@ -141,7 +141,7 @@ def certificate(code: str, designation_id: int):
     if designation is None:
         return redirect(url_for("villages.show", code=code))
     page = certificates.render([designation], for_pdf=False)
-    designations.record_print([designation], "print view")
+    designations.record_print([designation], "print_view")
     return page
 
 

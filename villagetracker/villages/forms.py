@@ -295,5 +295,11 @@ class ReturnForm(DecisionForm, ReasonField):
     pass
 
 
-class EndDesignationForm(FlaskForm, ReasonField):
-    pass
+class EndDesignationForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l(
+            "Shown to anyone who verifies the certificate: no names or phone numbers."
+        ),
+        validators=[DataRequired(_l("Give the reason.")), at_most(1000)],
+    )

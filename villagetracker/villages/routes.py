@@ -10,12 +10,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access, designations, evidence, listing, rules, services
 from ..charts import coverage_chart
 from ..extensions import db
-from ..models import Region
+from ..models import Designation, Region
 from ..pagination import paginate
 from . import bp
 from .forms import (
@@ -31,6 +32,13 @@ from .forms import (
 
 def _status(form) -> int:
     return 400 if form.errors else 200
+
+
+def changed_meanwhile(form) -> None:
+    """Someone changed the village between the form's check and its save (a reviewer's
+    decision, another report): nothing was saved; say so above what was typed."""
+    db.session.rollback()
+    form.form_errors.append(str(designations.CHANGED))
 
 
 @bp.route("/")
@@ -105,14 +113,21 @@ def village_page(village, status: int = 200, conflict: str | None = None, **fail
     instead. The other forms are made fresh."""
     reports = db.session.scalars(village.reports()).all()
     threshold = services.threshold_for(village.regency_code)
-    designation_list = db.session.scalars(village.designations()).all()
+    designation_list = db.session.scalars(
+        village.designations().options(selectinload(Designation.superseded_by))
+    ).all()
     active = next((d for d in designation_list if d.is_valid), None)
     forms = {}
     if access.can_review(current_user):
         forms = decision_forms(village, active)
         if any(name not in forms for name in failed):
             conflict, status = conflict or str(designations.NOT_NOW), 409
-        forms.update({k: form for k, form in failed.items() if k in forms})
+        for name, form in failed.items():
+            if name in forms:
+                if conflict and hasattr(form, "seen"):
+                    # Shown the village as it is now, the reviewer may decide again.
+                    form.seen.data = str(village.revision)
+                forms[name] = form
     return render_template(
         "villages/show.html",
         village=village,
@@ -156,14 +171,18 @@ def details(code: str):
     village = access.get_village_or_404(current_user, code, to_change=True)
     form = VillageDetailsForm(obj=village)
     if form.validate_on_submit():
-        services.update_village_details(
-            village,
-            head_name=form.head_name.data,
-            contact_phone=form.contact_phone.data,
-            notes=form.notes.data,
-        )
-        flash(_("Saved."), "success")
-        return redirect(url_for("villages.show", code=village.code))
+        try:
+            services.update_village_details(
+                village,
+                head_name=form.head_name.data,
+                contact_phone=form.contact_phone.data,
+                notes=form.notes.data,
+            )
+        except StaleDataError:
+            changed_meanwhile(form)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("villages.show", code=village.code))
     return render_template(
         "villages/details.html", form=form, village=village
     ), _status(form)
@@ -176,9 +195,13 @@ def potential(code: str):
     village = access.get_village_or_404(current_user, code, to_change=True)
     form = PotentialForm(village)
     if form.validate_on_submit():
-        services.record_potential(current_user, village, form.potential())
-        flash(_("Worker potential recorded."), "success")
-        return redirect(url_for("villages.show", code=village.code))
+        try:
+            services.record_potential(current_user, village, form.potential())
+        except StaleDataError:
+            changed_meanwhile(form)
+        else:
+            flash(_("Worker potential recorded."), "success")
+            return redirect(url_for("villages.show", code=village.code))
     return render_template(
         "villages/potential.html", form=form, village=village
     ), _status(form)
@@ -220,8 +243,7 @@ def _save_report(form: ReportForm, village, report):
             db.session.rollback()
             form.as_of.errors.append(_("There is already a report for this date."))
         except StaleDataError:  # the village changed meanwhile (e.g. a designation)
-            db.session.rollback()
-            form.form_errors.append(str(designations.CHANGED))
+            changed_meanwhile(form)
         else:
             if village.status == rules.QUALIFYING != status_before:
                 flash(
