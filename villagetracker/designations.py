@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -118,20 +118,20 @@ def _next_sequence(regency_code: str, year: int) -> int:
         if db.session.get_bind().dialect.name == "postgresql"
         else sqlite_insert
     )
-    key = {"regency_code": regency_code, "year": year}
     db.session.execute(
-        insert(DesignationSequence).values(**key, last=0).on_conflict_do_nothing()
-    )
-    db.session.execute(
-        update(DesignationSequence)
-        .where(*(getattr(DesignationSequence, k) == v for k, v in key.items()))
-        .values(last=DesignationSequence.last + 1)
-        .execution_options(synchronize_session=False)
+        insert(DesignationSequence)
+        .values(regency_code=regency_code, year=year, last=0)
+        .on_conflict_do_nothing()
     )
     return db.session.scalar(
-        select(DesignationSequence.last).where(
-            *(getattr(DesignationSequence, k) == v for k, v in key.items())
+        update(DesignationSequence)
+        .where(
+            DesignationSequence.regency_code == regency_code,
+            DesignationSequence.year == year,
         )
+        .values(last=DesignationSequence.last + 1)
+        .returning(DesignationSequence.last)
+        .execution_options(synchronize_session=False)
     )
 
 
