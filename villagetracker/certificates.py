@@ -6,15 +6,17 @@ Indonesian whatever language the person printing it reads; the page around it fo
 the reader's language.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import segno
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, send_file, url_for
 from markupsafe import Markup
 
 from .models import Designation
@@ -89,6 +91,18 @@ def render(designations: list[Designation], *, for_pdf: bool) -> str:
         long_date=long_date,
         number=number,
         percent=percent,
+    )
+
+
+def download(document: bytes, name: str):
+    """A PDF as a download named after what it holds, e.g. piagam-001-dsjsk-...pdf."""
+    safe = re.sub(r"[^0-9A-Za-z]+", "-", name).strip("-").lower()
+    return send_file(
+        BytesIO(document),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{safe}.pdf",
+        max_age=0,
     )
 
 

@@ -141,7 +141,7 @@ def approve(
     """Designate a qualifying village, re-checking the rule now. ``seen`` is the
     revision of the village the reviewer looked at; if it changed, nothing is done."""
     _check_seen(village, seen)
-    if village.status != rules.QUALIFYING or village.returned_at is not None:
+    if not village.awaits_review:
         raise ReviewConflict(
             _l("Only a qualifying village that is not returned can be approved.")
         )
@@ -226,7 +226,7 @@ def return_village(user: User, village: Village, seen: str | None, reason: str):
     """Send a qualifying village back to its officers with a reason, which they see
     until they log a new report."""
     _check_seen(village, seen)
-    if village.status != rules.QUALIFYING or village.returned_at is not None:
+    if not village.awaits_review:
         raise ReviewConflict(_l("Only a qualifying village can be returned."))
     village.returned_reason = reason.strip()
     village.returned_at = utcnow()

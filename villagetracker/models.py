@@ -12,10 +12,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     func,
     select,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -228,6 +230,16 @@ class Village(db.Model):
     @property
     def name(self) -> str:
         return self.region.name
+
+    @hybrid_property
+    def awaits_review(self) -> bool:
+        """Qualifying and not returned to its officers: in the labour office's queue."""
+        return self.status == rules.QUALIFYING and self.returned_at is None
+
+    @awaits_review.inplace.expression
+    @classmethod
+    def _awaits_review_expression(cls):
+        return and_(cls.status == rules.QUALIFYING, cls.returned_at.is_(None))
 
     def reports(self):
         return (

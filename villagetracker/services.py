@@ -589,7 +589,7 @@ def refresh_village(village: Village, threshold: int | None = None) -> None:
     fails instead of slipping in behind the designation's lock."""
     flag_modified(village, "head_name")
     db.session.flush()
-    latest = db.session.scalars(village.reports().limit(1)).first()
+    latest = db.session.scalars(village.latest_report()).first()
     if latest is None:
         return
     village.latest_report_date = latest.as_of

@@ -40,7 +40,7 @@ def home():
         select(func.count())
         .select_from(Village)
         .where(access.in_scope(current_user, Village.code))
-        .where(Village.status == rules.QUALIFYING, Village.returned_at.is_(None))
+        .where(Village.awaits_review)
     )
     status_counts = dict(
         db.session.execute(

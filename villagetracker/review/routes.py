@@ -7,7 +7,6 @@ from .. import access, certificates, designations, listing, rules
 from ..extensions import db
 from ..models import Designation, Report, Role, User, Village
 from ..pagination import paginate
-from ..villages.decisions import send_pdf
 from . import bp
 from .forms import BatchForm
 
@@ -15,10 +14,7 @@ reviewers = access.role_required(Role.REVIEWER, Role.ADMIN)
 
 # The review lists, each a condition on the villages and its order.
 LISTS = {
-    "queue": (
-        and_(Village.status == rules.QUALIFYING, Village.returned_at.is_(None)),
-        (Village.status_changed_at, Village.code),  # oldest first
-    ),
+    "queue": (Village.awaits_review, (Village.status_changed_at, Village.code)),
     # The code breaks ties, so that pages neither repeat nor skip a village.
     "returned": (
         Village.returned_at.is_not(None),
@@ -105,18 +101,24 @@ def _batch(form: BatchForm):
     )
 
 
+def _batch_page(form: BatchForm, page=None):
+    """The batch page with the form, its errors, and the certificates it found."""
+    return render_template(
+        "review/batch.html",
+        form=form,
+        page=page,
+        limit=current_app.config["CERTIFICATE_BATCH_LIMIT"],
+    ), (400 if form.errors else 200)
+
+
 @bp.route("/certificates")
 @reviewers
 def batch():
     """Choose the designation dates; see which certificates a batch PDF will hold."""
     form = BatchForm(request.args)
-    page, limit = None, current_app.config["CERTIFICATE_BATCH_LIMIT"]
     if request.args and form.validate():
-        page = paginate(_batch(form))
-    status = 400 if form.errors else 200
-    return render_template(
-        "review/batch.html", form=form, page=page, limit=limit
-    ), status
+        return _batch_page(form, paginate(_batch(form)))
+    return _batch_page(form)
 
 
 @bp.route("/certificates.pdf")
@@ -125,23 +127,17 @@ def batch_pdf():
     """One PDF of every valid certificate designated in the date range, for a
     ceremony: a page each, in the order of their numbers."""
     form = BatchForm(request.args)
-    limit = current_app.config["CERTIFICATE_BATCH_LIMIT"]
     if not form.validate():
-        return render_template(
-            "review/batch.html", form=form, page=None, limit=limit
-        ), 400
+        return _batch_page(form)
+    limit = current_app.config["CERTIFICATE_BATCH_LIMIT"]
     found = db.session.scalars(_batch(form).limit(limit + 1)).all()
     if not found or len(found) > limit:
-        message = (
+        form.form_errors.append(
             _("No valid certificate was designated in these days.")
             if not found
             else _("More than %(limit)s certificates: choose fewer days.", limit=limit)
         )
-        form.form_errors.append(message)
-        page = paginate(_batch(form))
-        return render_template(
-            "review/batch.html", form=form, page=page, limit=limit
-        ), 400
+        return _batch_page(form, paginate(_batch(form)))
     document = certificates.pdf(found)
     designations.record_print(
         found,
@@ -149,4 +145,4 @@ def batch_pdf():
         start=form.start.data.isoformat(),
         end=form.end.data.isoformat(),
     )
-    return send_pdf(document, f"piagam {form.start.data} {form.end.data}")
+    return certificates.download(document, f"piagam {form.start.data} {form.end.data}")

@@ -1,9 +1,6 @@
 """The labour office's decisions on a village, and its certificates."""
 
-import re
-from io import BytesIO
-
-from flask import flash, redirect, send_file, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -155,15 +152,4 @@ def certificate_pdf(code: str, designation_id: int):
     document = certificates.pdf([designation])
     designations.record_print([designation], "pdf")
     name = f"piagam {designation.number} {designation.village.name}"
-    return send_pdf(document, name)
-
-
-def send_pdf(document: bytes, name: str):
-    safe = re.sub(r"[^0-9A-Za-z]+", "-", name).strip("-").lower()
-    return send_file(
-        BytesIO(document),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{safe}.pdf",
-        max_age=0,
-    )
+    return certificates.download(document, name)

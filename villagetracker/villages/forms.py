@@ -283,23 +283,19 @@ class ApproveForm(DecisionForm, SignatoryFields):
         )
 
 
-class ReasonField:
-    reason = TextAreaField(
+def reason_field(who_reads_it) -> TextAreaField:
+    return TextAreaField(
         _l("Reason"),
-        description=_l("The officers and the audit trail will read it."),
+        description=who_reads_it,
         validators=[DataRequired(_l("Give the reason.")), at_most(1000)],
     )
 
 
-class ReturnForm(DecisionForm, ReasonField):
-    pass
+class ReturnForm(DecisionForm):
+    reason = reason_field(_l("The officers and the audit trail will read it."))
 
 
 class EndDesignationForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason"),
-        description=_l(
-            "Shown to anyone who verifies the certificate: no names or phone numbers."
-        ),
-        validators=[DataRequired(_l("Give the reason.")), at_most(1000)],
+    reason = reason_field(
+        _l("Shown to anyone who verifies the certificate: no names or phone numbers.")
     )

@@ -148,7 +148,7 @@ def decision_forms(village, active) -> dict:
     """The forms the labour office may use on the village as it is now."""
     forms = {}
     seen = str(village.revision)
-    if village.status == rules.QUALIFYING and village.returned_at is None:
+    if village.awaits_review:
         regency = db.session.get(Region, village.regency_code)
         defaults = designations.signatory_defaults(regency)
         forms["approve_form"] = ApproveForm(
@@ -224,7 +224,7 @@ def edit_report(code: str, report_id: int):
     report = access.get_report_or_404(current_user, code, report_id, to_change=True)
     locked = services.locking_designation(report.village)
     if locked is not None and report.as_of <= locked.report_as_of:
-        flash(services.locked_message(locked), "error")
+        flash(str(services.locked_message(locked)), "error")
         return redirect(url_for("villages.show", code=code))
     form = ReportForm(report.village, report)
     return _save_report(form, report.village, report)
