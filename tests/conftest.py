@@ -76,9 +76,18 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(self._open_and_read, *args, **kwargs)
         if has_app_context():
             db.session.expire_all()  # let the test see what the request committed
+        return response
+
+    def _open_and_read(self, *args, **kwargs):
+        """A streamed body is read in the request's own context, where its generator
+        runs on a server; ``was_streamed`` keeps that it came in pieces."""
+        response = super().open(*args, **kwargs)
+        response.was_streamed = response.is_streamed
+        if response.is_streamed:
+            response.get_data()
         return response
 
 

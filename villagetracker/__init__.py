@@ -34,7 +34,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from . import admin, auth, main, regions_bp, review, verify, villages
+    from . import (
+        admin,
+        auth,
+        dashboard,
+        imports_bp,
+        main,
+        regions_bp,
+        review,
+        verify,
+        villages,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
@@ -43,4 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(verify.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(imports_bp.bp)
     return app

@@ -13,7 +13,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from .extensions import db
-from .models import Designation, Region, Report, Role, User, Village
+from .models import (
+    Designation,
+    PendingImport,
+    Region,
+    Report,
+    Role,
+    User,
+    Village,
+)
 
 
 def scope_roots(user: User) -> list[str] | None:
@@ -146,6 +154,24 @@ def verifiable_designation(*, token: str | None = None, number: str | None = Non
     return db.session.scalar(query)
 
 
+def can_import_reports(user: User) -> bool:
+    """Officers, and the labour offices that keep their counts in spreadsheets, load
+    reports from a file; every row is still checked against the uploader's scope."""
+    return user.role in (Role.OFFICER, Role.REVIEWER, Role.ADMIN)
+
+
+def get_pending_import_or_404(user: User, token: str) -> PendingImport:
+    """An upload waiting for confirmation: only the one who uploaded it sees it."""
+    pending = db.session.scalar(
+        select(PendingImport).where(
+            PendingImport.token == token, PendingImport.user_id == user.id
+        )
+    )
+    if pending is None:
+        abort(404)
+    return pending
+
+
 def users_visible_to(user: User) -> Select[tuple[User]]:
     """Accounts the user may manage: all of them for an admin, none for anyone else."""
     query = select(User)
@@ -183,3 +209,6 @@ def init_app(app) -> None:
         current_user
     )
     app.jinja_env.globals["can_review"] = lambda: can_review(current_user)
+    app.jinja_env.globals["can_import_reports"] = lambda: can_import_reports(
+        current_user
+    )

@@ -46,6 +46,10 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # Certificates in one batch PDF: a ceremony's worth, not the whole country.
     "CERTIFICATE_BATCH_LIMIT": 300,
+    # A spreadsheet of reports: rows and bytes in one upload (10,000 rows of reports
+    # are about 0.6 MB as CSV, 0.4 MB as XLSX).
+    "IMPORT_MAX_ROWS": 20_000,
+    "IMPORT_MAX_BYTES": 8 * 1024 * 1024,
     # A working day: a session (and a copy of its cookie) is worth nothing after it.
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -6,6 +6,7 @@ from wtforms import StringField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from .extensions import db
+from .i18n import format_tenths, parse_percent_tenths
 from .models import Region
 
 
@@ -57,3 +58,30 @@ class SignatoryFields:
         _l("Signatory's position"),
         validators=[DataRequired(_l("Enter the signatory's position.")), at_most(150)],
     )
+
+
+class PercentField(StringField):
+    """A percentage typed as "90" or "92,5", kept in tenths (``tenths``), between
+    ``lowest`` and ``highest`` tenths: a threshold from 50%, a target from 1%."""
+
+    def __init__(self, label=None, validators=None, lowest=500, highest=1000, **kw):
+        kw.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(label, validators, **kw)
+        self.lowest, self.highest = lowest, highest
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        self.tenths = None
+        if self.data and self.data.strip():
+            try:
+                self.tenths = parse_percent_tenths(self.data)
+            except ValueError:
+                raise ValueError(_l("Enter a percentage like 90 or 92,5.")) from None
+            if not self.lowest <= self.tenths <= self.highest:
+                raise ValueError(
+                    _l(
+                        "Between %(lowest)s and %(highest)s.",
+                        lowest=format_tenths(self.lowest),
+                        highest=format_tenths(self.highest),
+                    )
+                )

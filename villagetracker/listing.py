@@ -55,10 +55,15 @@ def effective_threshold():
     )
 
 
-def filtered(query: Select, filters: VillageFilters) -> Select:
-    query = query.outerjoin(
+def with_thresholds(query: Select) -> Select:
+    """The join that ``effective_threshold`` and ``band_condition`` need."""
+    return query.outerjoin(
         RegencySetting, RegencySetting.regency_code == Village.regency_code
     )
+
+
+def filtered(query: Select, filters: VillageFilters) -> Select:
+    query = with_thresholds(query)
     if filters.area:
         query = query.where(access.within(Village.code, filters.area))
     if filters.status:
@@ -66,7 +71,7 @@ def filtered(query: Select, filters: VillageFilters) -> Select:
     if filters.band == "none":
         query = query.where(Village.coverage_tenths.is_(None))
     elif filters.band:
-        query = query.where(_band(filters.band))
+        query = query.where(band_condition(filters.band))
     if filters.stale:
         cutoff = local_today() - timedelta(days=STALE_DAYS)
         query = query.where(
@@ -88,7 +93,8 @@ def filtered(query: Select, filters: VillageFilters) -> Select:
     return query.order_by(*_order(filters.sort))
 
 
-def _band(band: str):
+def band_condition(band: str):
+    """SQL: the village's latest coverage is in ``band`` (rules.coverage_band)."""
     coverage, threshold = Village.coverage_tenths, effective_threshold()
     return {
         "under_50": coverage < 500,

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -183,6 +184,10 @@ class RegencySetting(db.Model):
     office_name: Mapped[str | None] = mapped_column(String(150))
     signatory_name: Mapped[str | None] = mapped_column(String(100))
     signatory_title: Mapped[str | None] = mapped_column(String(150))
+    # The coverage the regency/city aims for, and by when (e.g. 75% by 2026-12-31):
+    # the dashboards measure its progress and the participants still missing.
+    target_tenths: Mapped[int | None]
+    target_date: Mapped[date | None]
 
     regency: Mapped[Region] = relationship()
 
@@ -383,6 +388,7 @@ class Designation(db.Model):
         UniqueConstraint("regency_code", "year", "sequence"),
         Index("ix_designation_village", "village_code", "designated_at"),
         Index("ix_designation_regency_day", "regency_code", "designated_on"),
+        Index("ix_designation_day", "designated_on"),
         # At most one valid designation per village, whatever the application does.
         Index(
             "uq_designation_one_active",
@@ -406,3 +412,16 @@ class DesignationSequence(db.Model):
     regency_code: Mapped[str] = mapped_column(String(13), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class PendingImport(db.Model):
+    """An uploaded spreadsheet of reports, kept between its preview and the uploader's
+    confirmation (in the database, so that any worker can finish it). It is checked
+    again when confirmed, and deleted then or after a day."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

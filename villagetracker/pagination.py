@@ -1,6 +1,7 @@
 """One way to page through a list, safe for whatever page number a URL carries."""
 
 from flask import current_app, request
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select
 
 from .extensions import db
@@ -27,4 +28,48 @@ def paginate(query: Select, per_page: int | None = None):
         max_per_page=per_page or current_app.config["PAGE_SIZE"],
         error_out=False,
         count=True,
+    )
+
+
+class RowPagination(SelectPagination):
+    """Pages of a select of several columns (an aggregate per region, say): each item
+    is a whole row, where ``db.paginate`` would keep only the first column."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"]
+        select = select.limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select).all())
+
+
+def paginate_rows(query: Select, per_page: int | None = None) -> RowPagination:
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    return RowPagination(
+        select=query,
+        session=db.session(),
+        page=requested_page(),
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+    )
+
+
+class ListPagination(Pagination):
+    """Pages of a list already in memory (an import's rows, checked in one pass)."""
+
+    def _query_items(self) -> list:
+        items = self._query_args["items"]
+        return items[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
+def paginate_list(items: list, per_page: int | None = None) -> ListPagination:
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    return ListPagination(
+        items=items,
+        page=requested_page(),
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
     )

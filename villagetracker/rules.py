@@ -5,6 +5,8 @@ district (kecamatan), ``36.03.06.2018`` village.
 """
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
 CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 # What a person may type to look a region up by code: "36", "36.03", "36.03.06.2".
@@ -179,3 +181,37 @@ def status_when_designation_ends(reaches: bool) -> str:
     """A village whose designation is revoked or reopened goes back to review: it
     qualifies again if its latest report still reaches the threshold."""
     return next_status(REGISTERED, reaches)
+
+
+# --- Coverage targets of a regency/city ---
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target_tenths: int
+    target_date: date
+    coverage_tenths: int
+    participants_needed: int  # the gap: more active participants to reach the target
+    days_left: int  # negative once the date has passed
+    reached: bool
+    progress_tenths: int  # coverage as a share of the target, at most 1000 (100%)
+
+
+def target_progress(
+    active: int, potential: int, target_tenths: int, target_date: date, today: date
+) -> TargetProgress | None:
+    """How far a regency is from its coverage target (e.g. 75% by 2026-12-31), or
+    None while it has no worker potential to measure against."""
+    if potential <= 0:
+        return None
+    coverage = coverage_tenths(active, potential)
+    needed = participants_needed(active, potential, target_tenths)
+    return TargetProgress(
+        target_tenths=target_tenths,
+        target_date=target_date,
+        coverage_tenths=coverage,
+        participants_needed=needed,
+        days_left=(target_date - today).days,
+        reached=needed == 0,
+        progress_tenths=min(PER_TENTH, coverage * PER_TENTH // target_tenths),
+    )

@@ -474,25 +474,47 @@ def locked_message(designation: Designation) -> str:
     )
 
 
+@dataclass
+class VillageFacts:
+    """What the report rules need to know of a village besides the report: loaded
+    for one village by the form, for thousands at once by a spreadsheet import."""
+
+    potentials: list[tuple[date, int]]  # (as of, figure), oldest first
+    locked: Designation | None  # the valid designation, whose reports are locked
+    report_days: dict[date, int]  # the village's reports by date (at least those asked)
+
+    def potential_on(self, day: date) -> int:
+        return _in_force(self.potentials, day)
+
+
+def village_facts(village: Village) -> VillageFacts:
+    days = select(Report.as_of, Report.id).where(Report.village_code == village.code)
+    return VillageFacts(
+        potentials=_potential_pairs(village),
+        locked=locking_designation(village),
+        report_days=dict(db.session.execute(days).all()),
+    )
+
+
 def report_problems(
-    village: Village, data: ReportInput, report: Report | None = None
+    village: Village,
+    data: ReportInput,
+    report: Report | None = None,
+    facts: VillageFacts | None = None,
 ) -> dict[str, str]:
     """What the rules refuse in a report, by form field; empty if nothing. A value that
     could not be read is None, and only the rules that need it are skipped, so that a
     person sees every problem at once."""
+    facts = facts or village_facts(village)
     problems: dict[str, str] = {}
-    locked = locking_designation(village)
+    locked = facts.locked
     if locked is not None:
         for day in (data.as_of, report.as_of if report else None):
             if day is not None and day <= locked.report_as_of:
                 return {"as_of": locked_message(locked)}
     if data.as_of is not None:
-        duplicate = select(Report.id).where(
-            Report.village_code == village.code, Report.as_of == data.as_of
-        )
-        if report is not None:
-            duplicate = duplicate.where(Report.id != report.id)
-        if db.session.scalar(duplicate) is not None:
+        other = facts.report_days.get(data.as_of)
+        if other is not None and (report is None or other != report.id):
             problems["as_of"] = _l(
                 "There is already a report for %(day)s. Correct that one instead.",
                 day=format_date(data.as_of),
@@ -500,7 +522,7 @@ def report_problems(
     if data.active_participants is None:
         return problems
     if data.as_of is not None:
-        in_force = potential_in_force(village, data.as_of)
+        in_force = facts.potential_on(data.as_of)
         if data.active_participants > in_force:
             problems["active_participants"] = _l(
                 "More than the worker potential in force on that date (%(potential)s).",
@@ -523,11 +545,20 @@ def report_problems(
     return problems
 
 
-def _apply_report(report: Report, data: ReportInput, evidence: StoredEvidence | None):
+def apply_report(
+    report: Report,
+    data: ReportInput,
+    evidence: StoredEvidence | None,
+    potential: int | None = None,
+):
+    """Set a report's values and measure it against ``potential``, the worker
+    potential in force at its date (looked up when not given)."""
     for name in REPORT_FIELDS:
         setattr(report, name, getattr(data, name))
     report.notes = _optional_text(data.notes)
-    report.worker_potential = potential_in_force(report.village, data.as_of)
+    if potential is None:
+        potential = potential_in_force(report.village, data.as_of)
+    report.worker_potential = potential
     report.coverage_tenths = rules.coverage_tenths(
         data.active_participants, report.worker_potential
     )
@@ -544,7 +575,7 @@ def log_report(
     """Log a report; if it is the latest, the village's coverage and status follow it
     in the same transaction (a village reaching the threshold qualifies at once)."""
     report = Report(village=village, created_by=user)
-    _apply_report(report, data, evidence)
+    apply_report(report, data, evidence)
     # A new report answers the labour office's return: the village is reviewed again.
     village.returned_reason = village.returned_at = village.returned_by_id = None
     db.session.add(report)
@@ -565,7 +596,7 @@ def correct_report(
 ) -> None:
     """Correct a report; its old values stay in the audit trail."""
     before = report_snapshot(report)
-    _apply_report(report, data, evidence)
+    apply_report(report, data, evidence)
     report.updated_at = utcnow()
     report.updated_by_id = user.id
     audit.record(
@@ -587,9 +618,22 @@ def refresh_village(village: Village, threshold: int | None = None) -> None:
     corrected report, new evidence): its revision rises, so a reviewer deciding on
     the page as it was is refused, and a report saved while a designation is approved
     fails instead of slipping in behind the designation's lock."""
-    flag_modified(village, "head_name")
+    touch(village)
     db.session.flush()
     latest = db.session.scalars(village.latest_report()).first()
+    follow_latest(village, latest, threshold)
+
+
+def touch(village: Village) -> None:
+    """Write the village row (raising its revision) even if nothing on it changes."""
+    flag_modified(village, "head_name")
+
+
+def follow_latest(
+    village: Village, latest: Report | None, threshold: int | None = None
+) -> None:
+    """The figures and status of ``refresh_village``, with the latest report already
+    known (an import knows it for thousands of villages without asking for each)."""
     if latest is None:
         return
     village.latest_report_date = latest.as_of
@@ -660,3 +704,30 @@ def set_threshold(threshold_tenths: int | None, regency_code: str | None = None)
             changed += 1
     db.session.commit()
     return changed
+
+
+def set_target(regency_code: str, tenths: int | None, day: date | None) -> None:
+    """Set (or, with None, remove) a regency's coverage target and its date."""
+    setting = db.session.get(RegencySetting, regency_code) or RegencySetting(
+        regency_code=regency_code
+    )
+    db.session.add(setting)
+    before = _target_snapshot(setting)
+    setting.target_tenths, setting.target_date = tenths, day if tenths else None
+    after = _target_snapshot(setting)
+    if after != before:
+        audit.record(
+            "target.set",
+            before=before,
+            after=after,
+            region_code=regency_code,
+        )
+    db.session.commit()
+
+
+def _target_snapshot(setting: RegencySetting) -> dict:
+    day = setting.target_date
+    return {
+        "target_tenths": setting.target_tenths,
+        "target_date": day.isoformat() if day else None,
+    }

@@ -91,7 +91,10 @@ document.addEventListener("DOMContentLoaded", () => {
 // ordinary download.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("a[data-download]").forEach((link) => {
-    const status = link.parentElement.querySelector(".download-status");
+    // The status line nearest the link: in the same box or one that holds it.
+    let box = link.parentElement;
+    while (box && !box.querySelector(".download-status")) box = box.parentElement;
+    const status = box && box.querySelector(".download-status");
     if (!status) return;
     link.addEventListener("click", async (event) => {
       event.preventDefault();
@@ -112,8 +115,9 @@ document.addEventListener("DOMContentLoaded", () => {
           status.textContent = `${link.dataset.download} ${Math.round(received / 1024)} KB`;
         }
         const disposition = response.headers.get("Content-Disposition") || "";
-        const name = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || "piagam.pdf";
-        const url = URL.createObjectURL(new Blob(chunks, { type: "application/pdf" }));
+        const name = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || "download";
+        const type = response.headers.get("Content-Type") || "application/octet-stream";
+        const url = URL.createObjectURL(new Blob(chunks, { type }));
         const save = document.createElement("a");
         save.href = url;
         save.download = name;
@@ -128,6 +132,17 @@ document.addEventListener("DOMContentLoaded", () => {
       } finally {
         link.removeAttribute("aria-disabled");
       }
+    });
+  });
+  // A form whose answer takes a while (reading or importing a spreadsheet) says it
+  // is working and cannot be sent twice.
+  document.querySelectorAll("form[data-busy]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      const status = form.querySelector(".busy-status");
+      if (status) status.textContent = form.dataset.busy;
+      form.querySelectorAll("button[type=submit]").forEach((button) => {
+        setTimeout(() => { button.disabled = true; }, 0);
+      });
     });
   });
 });

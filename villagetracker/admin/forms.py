@@ -9,8 +9,14 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 
 from ..extensions import db
-from ..fields import OfficeField, RegencyCodeField, SignatoryFields, at_most
-from ..i18n import ROLE_LABELS, parse_percent_tenths
+from ..fields import (
+    OfficeField,
+    PercentField,
+    RegencyCodeField,
+    SignatoryFields,
+    at_most,
+)
+from ..i18n import ROLE_LABELS
 from ..models import User
 from ..services import AccountScope, account_scope_errors
 
@@ -122,26 +128,10 @@ class PasswordForm(FlaskForm, PasswordFields):
     pass
 
 
-class PercentField(StringField):
-    """A threshold typed as a percentage ("90" or "90,5"), kept in tenths."""
-
-    def process_formdata(self, valuelist) -> None:
-        super().process_formdata(valuelist)
-        self.tenths = None
-        if self.data and self.data.strip():
-            try:
-                self.tenths = parse_percent_tenths(self.data)
-            except ValueError:
-                raise ValueError(_l("Enter a percentage like 90 or 92,5.")) from None
-            if not 500 <= self.tenths <= 1000:
-                raise ValueError(_l("Between 50% and 100%."))
-
-
 class ThresholdForm(FlaskForm):
     threshold = PercentField(
         _l("Programme threshold (%)"),
         validators=[DataRequired(_l("Enter the threshold."))],
-        render_kw={"inputmode": "decimal"},
     )
 
 
@@ -149,7 +139,6 @@ class RegencyThresholdForm(FlaskForm, RegencyCodeField):
     threshold = PercentField(
         _l("Its own threshold (%)"),
         description=_l("Leave empty to follow the programme threshold again."),
-        render_kw={"inputmode": "decimal"},
     )
 
 

@@ -216,10 +216,11 @@ class ReportForm(FlaskForm):
     )
     notes = TextAreaField(_l("Notes (optional)"), validators=[at_most(2000)])
 
-    def __init__(self, village, report=None, *args, **kwargs):
+    def __init__(self, village, report=None, *args, facts=None, **kwargs):
         super().__init__(*args, obj=report, **kwargs)
         self.village = village
         self.report = report
+        self.facts = facts  # services.VillageFacts, when the caller has them already
 
     def validate_evidence(self, field) -> None:
         upload = field.data
@@ -254,7 +255,7 @@ class ReportForm(FlaskForm):
             for name in services.REPORT_FIELDS
         }
         problems = services.report_problems(
-            self.village, services.ReportInput(**values), self.report
+            self.village, services.ReportInput(**values), self.report, self.facts
         )
         for name, message in problems.items():
             if not getattr(self, name).errors:

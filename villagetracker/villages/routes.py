@@ -13,9 +13,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access, designations, evidence, listing, rules, services
+from .. import (
+    access,
+    designations,
+    evidence,
+    exports,
+    listing,
+    rules,
+    services,
+    spreadsheets,
+)
 from ..charts import coverage_chart
+from ..errors import render_error
 from ..extensions import db
+from ..i18n import format_number, local_today
 from ..models import Designation, Region
 from ..pagination import paginate
 from . import bp
@@ -55,6 +66,53 @@ def index():
         districts=listing.district_choices(current_user),
         district_names=listing.district_names(page.items),
     )
+
+
+@bp.route("/export.<any(csv, xlsx):kind>")
+@login_required
+def export(kind: str):
+    """The villages the list's filter shows, with coverage and status."""
+    filters = listing.VillageFilters.from_args(request.args)
+    villages = listing.filtered(access.villages_visible_to(current_user), filters)
+    header = spreadsheets.headers(spreadsheets.VILLAGE_COLUMNS)
+    name = export_name(_("villages"), filters)
+    rows = exports.village_rows(villages)
+    if kind == "csv":
+        return spreadsheets.csv_response(name, header, rows)
+    return spreadsheets.xlsx_response(name, _("Villages"), header, rows)
+
+
+@bp.route("/reports.<any(csv, xlsx):kind>")
+@login_required
+def export_reports(kind: str):
+    """Every report of the villages the list's filter shows: the report history,
+    in the columns the import reads."""
+    filters = listing.VillageFilters.from_args(request.args)
+    villages = listing.filtered(access.villages_visible_to(current_user), filters)
+    query = exports.report_query(villages)
+    header = spreadsheets.headers(spreadsheets.REPORT_COLUMNS)
+    name = export_name(_("reports"), filters)
+    if kind == "csv":
+        return spreadsheets.csv_response(name, header, exports.report_rows(query))
+    rows = exports.count(query)
+    if rows >= spreadsheets.XLSX_MAX_ROWS:
+        return render_error(
+            400,
+            _("Too many rows for a spreadsheet"),
+            _(
+                "%(rows)s reports are more than a spreadsheet holds. Narrow the "
+                "filter, or download CSV.",
+                rows=format_number(rows),
+            ),
+        )
+    return spreadsheets.xlsx_response(
+        name, _("Reports"), header, exports.report_rows(query)
+    )
+
+
+def export_name(what: str, filters) -> str:
+    """e.g. desa-36-03-06-2026-11-21: what, the area, the day."""
+    return spreadsheets.safe_name(f"{what} {filters.area} {local_today().isoformat()}")
 
 
 @bp.route("/close")
