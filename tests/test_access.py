@@ -88,6 +88,17 @@ ROUTES = {
     ),
     "verify.search": ("public", "/verify?number=001/DSJSK/36.03/2026"),
     "verify.show": ("public", "/verify/{token}"),
+    "dashboard.index": ("anyone logged in", "/dashboard/"),
+    "dashboard.region": ("dashboard", "/dashboard/{code}"),
+    "dashboard.target": ("target", "/dashboard/{code}/target"),
+    "dashboard.remove_target": ("target post", "/dashboard/{code}/target/remove"),
+    "villages.export": ("anyone logged in", "/villages/export.csv"),
+    "villages.export_reports": ("anyone logged in", "/villages/reports.xlsx"),
+    "imports.upload": ("importer", "/imports/"),
+    "imports.template": ("importer", "/imports/template.xlsx"),
+    "imports.preview": ("upload", "/imports/{token}"),
+    "imports.commit": ("upload post", "/imports/{token}/commit"),
+    "imports.cancel": ("upload post", "/imports/{token}/cancel"),
     "admin.signatories": ("admin", "/admin/signatories"),
     "admin.threshold": ("admin", "/admin/threshold"),
     "admin.users": ("admin", "/admin/users"),
@@ -116,6 +127,7 @@ def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(
         report=1,
         designation=1,
         today=local_today(),
+        token="x",
     )
     if "post" in kind or kind.endswith(" review"):
         response = browser.post(url)
@@ -404,3 +416,75 @@ def test_verification_needs_no_login(client, designated):
     token = db.session.get(Designation, designated[KRESEK]).token
     assert client.get(f"/verify/{token}").status_code == 200
     assert client.get("/verify").status_code == 200
+
+
+# --- Dashboards, targets, exports and imports ---
+
+# The top of each account's dashboard, and the dashboard it must not open.
+DASHBOARD_HOME = {
+    "officer": "36.03",
+    "officer limited to Kresek": "36.03.06",
+    "reviewer": "36.03",
+}
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_each_account_lands_on_its_own_dashboard(login, villages, account):
+    session, _ = login(**ACCOUNTS[account])
+    response = session.get("/dashboard/")
+    if account == "admin":
+        assert response.status_code == 200
+        assert "/dashboard/36" in response.get_data(as_text=True)
+    else:
+        assert response.headers["Location"] == f"/dashboard/{DASHBOARD_HOME[account]}"
+        page = session.get(response.headers["Location"]).get_data(as_text=True)
+        assert f'href="/villages/{KRESEK}"' in session.get(
+            "/dashboard/36.03.06"
+        ).get_data(as_text=True)
+        assert page
+
+
+@pytest.mark.parametrize("account", OUTSIDE)
+def test_a_dashboard_outside_the_scope_is_not_found_and_counts_nothing_of_it(
+    login, villages, account
+):
+    session, user = login(**ACCOUNTS[account])
+    assert session.get(f"/dashboard/{OUTSIDE[account]}").status_code == 404
+    assert session.get("/dashboard/36").status_code == 404
+    from villagetracker import dashboards
+
+    home = DASHBOARD_HOME[account]
+    inside = [code for code in villages if code.startswith(home + ".")]
+    assert KRESEK in inside
+    assert dashboards.figures(user).registered == len(inside)
+    assert dashboards.figures(user, OUTSIDE[account]).registered == 0
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_targets_are_set_by_the_labour_office_and_admins(login, account):
+    session, _ = login(**ACCOUNTS[account])
+    form = {"target": "75", "target_date": "2099-12-31"}
+    get = session.get("/dashboard/36.03/target")
+    post = session.post("/dashboard/36.03/target/remove")
+    if account in REVIEWERS:
+        assert (get.status_code, post.status_code) == (200, 302)
+        assert session.post("/dashboard/36.03/target", form).status_code == 302
+    elif account == "officer limited to Kresek":  # does not see the regency at all
+        assert (get.status_code, post.status_code) == (404, 404)
+    else:
+        assert (get.status_code, post.status_code) == (403, 403)
+
+
+def test_a_reviewer_cannot_set_another_regencys_target_or_a_districts(login):
+    session, _ = login(**ACCOUNTS["reviewer"])
+    form = {"target": "75", "target_date": "2099-12-31"}
+    assert session.post("/dashboard/36.04/target", form).status_code == 404
+    assert session.post("/dashboard/36.03.06/target", form).status_code == 404
+    assert session.post("/dashboard/36.04/target/remove").status_code == 404
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_everyone_with_a_scope_may_import_reports_into_it(login, account):
+    session, _ = login(**ACCOUNTS[account])
+    assert session.get("/imports/").status_code == 200
+    assert session.get("/imports/template.csv").status_code == 200

@@ -1,7 +1,7 @@
 """Dashboards: each scope's figures, computed again here from the rows, drill-down,
 sortable child tables, designations over time and regency targets."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import lxml.html
 import pytest
@@ -10,7 +10,11 @@ from test_designations import approve
 
 from villagetracker import dashboards, rules, services
 from villagetracker.extensions import db
+from villagetracker.i18n import local_today
 from villagetracker.models import (
+    AuditEvent,
+    Designation,
+    RegencySetting,
     Report,
     Role,
     Village,
@@ -129,3 +133,168 @@ def test_the_figures_of_each_level_equal_those_computed_from_the_rows(country, l
     national = expected()
     assert national["registered"] == 12
     assert (national["designated"], national["at_risk"]) == (1, 1)
+
+
+def test_each_child_region_row_equals_its_figures_from_the_rows(country, login):
+    admin, user = login(Role.ADMIN)
+    for parent, children in (
+        ("", {"36": "Banten", "32": "Jawa Barat"}),
+        ("36", {"36.03": "Kabupaten Tangerang", "36.04": "Kabupaten Serang"}),
+        ("36.03", {"36.03.06": "Kresek", "36.03.07": "Kronjo"}),
+    ):
+        rows = child_rows(page_tree(admin.get(f"/dashboard/{parent}")))
+        for code, name in children.items():
+            want = expected(code + ".")
+            cells = [number(cell) for cell in rows[name][:6]]
+            assert cells == [
+                want["registered"],
+                want["qualifying"],
+                want["designated"],
+                want["at_risk"],
+                want["worker_potential"],
+                want["active_participants"],
+            ], code
+            bands = [number(cell) for cell in rows[name][7:11]]
+            assert bands == [want["band_" + band] for band in rules.BANDS]
+    # Regions with no registered village are listed too, with zeros.
+    banten = child_rows(page_tree(admin.get("/dashboard/36")))
+    assert banten["Kota Serang"][:2] == ["0", "0"]
+
+
+def test_the_drill_down_ends_at_the_villages_of_a_kecamatan(country, login):
+    admin, _ = login(Role.ADMIN)
+    tree = page_tree(admin.get("/dashboard/36.03.07"))
+    rows = child_rows(tree)
+    assert set(rows) == {"Kronjo", "Pagenjahan", "Pasir"}
+    assert rows["Pagenjahan"][:3] == ["3.000", "2.000", "66,6%"]
+    assert rows["Kronjo"][1:3] == ["–", "–"]
+    links = [a.get("href") for a in tree.cssselect("table.sortable tbody a")]
+    assert "/villages/36.03.07.2002" in links
+    crumbs = [a.text for a in tree.cssselect(".breadcrumb a")]
+    assert crumbs == ["Indonesia", "Banten", "Kabupaten Tangerang"]
+    assert admin.get("/dashboard/36.03.06.2018").headers["Location"] == (
+        "/villages/36.03.06.2018"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [
+        ("name", "Kresek"),
+        ("registered", "Kresek"),
+        ("coverage", "Kresek"),
+        ("at_risk", "Kronjo"),
+        ("worker_potential", "Kresek"),
+    ],
+)
+def test_the_child_table_sorts_by_any_figure(country, login, sort, first):
+    reviewer, _ = login(Role.REVIEWER, region="36.03")
+    descending = page_tree(reviewer.get(f"/dashboard/36.03?sort={sort}&dir=desc"))
+    ascending = page_tree(reviewer.get(f"/dashboard/36.03?sort={sort}&dir=asc"))
+    names_down = [r for r in child_rows(descending) if r in ("Kresek", "Kronjo")]
+    names_up = [r for r in child_rows(ascending) if r in ("Kresek", "Kronjo")]
+    if sort == "name":
+        assert names_up[0] == first
+    else:
+        assert names_down[0] == first and names_up[-1] == first
+    header = descending.cssselect("th[aria-sort]")
+    assert header and header[0].get("aria-sort") == "descending"
+
+
+def test_designations_over_time_count_valid_designations_by_month(country, login):
+    reviewer, user = login(Role.REVIEWER, region="36.03")
+    today = local_today()
+    older = db.session.scalar(
+        select(Designation).where(Designation.village_code == "36.03.06.2018")
+    )
+    older.designated_on = dashboards.first_of_months_back(today, 3)  # 2 months back
+    db.session.commit()
+    months = dashboards.designations_by_month(user, "36.03", today)
+    assert len(months) == 12 and months[-1].start == today.replace(day=1)
+    assert [m.designated for m in months][-3:] == [1, 0, 1]
+    assert (
+        months[-1].total
+        == 2
+        == (expected("36.03.")["designated"] + expected("36.03.")["at_risk"])
+    )
+    # A revoked designation no longer counts.
+    older.state = rules.REVOKED
+    db.session.commit()
+    assert dashboards.designations_by_month(user, "36.03", today)[-1].total == 1
+    table = page_tree(reviewer.get("/dashboard/36.03")).cssselect("table.chart-data")
+    assert table[1].cssselect("tbody tr")[-1][2].text == "1"
+
+
+def test_a_target_shows_progress_and_the_participants_missing(country, login):
+    reviewer, user = login(Role.REVIEWER, region="36.03")
+    day = local_today() + timedelta(days=40)
+    response = reviewer.post(
+        "/dashboard/36.03/target",
+        {"target": "75", "target_date": day.isoformat()},
+    )
+    assert response.status_code == 302
+    setting = db.session.get(RegencySetting, "36.03")
+    assert (setting.target_tenths, setting.target_date) == (750, day)
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "target.set")
+    )
+    assert event.after == {"target_tenths": 750, "target_date": day.isoformat()}
+    assert event.actor_id == user.id
+
+    figures = expected("36.03.")
+    needed = (
+        -(-750 * figures["worker_potential"] // 1000) - figures["active_participants"]
+    )
+    assert needed > 0
+    text = page_tree(reviewer.get("/dashboard/36.03")).text_content()
+    assert f"Dibutuhkan {needed:,} peserta aktif lagi.".replace(",", ".") in text
+    assert "Tersisa 40 hari." in text
+    admin, _ = login(Role.ADMIN)
+    banten = child_rows(page_tree(admin.get("/dashboard/36")))
+    assert banten["Kabupaten Tangerang"][-1] == f"{needed:,}".replace(",", ".")
+    assert banten["Kabupaten Serang"][-2:] == ["–", "–"]
+
+
+def test_a_target_form_keeps_what_was_typed_and_says_what_is_wrong(login):
+    reviewer, _ = login(Role.REVIEWER, region="36.03")
+    response = reviewer.post(
+        "/dashboard/36.03/target", {"target": "seratus", "target_date": "2020-01-01"}
+    )
+    assert response.status_code == 400
+    tree = page_tree_any(response)
+    assert tree.cssselect("#target")[0].get("value") == "seratus"
+    summary = tree.cssselect(".error-summary")[0].text_content()
+    assert "persentase" in summary and "sudah lewat" in summary
+    assert db.session.get(RegencySetting, "36.03") is None
+
+
+def page_tree_any(response):
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def test_target_progress_rule():
+    progress = rules.target_progress(
+        3000, 4615, 750, date(2026, 12, 31), date(2026, 11, 21)
+    )
+    assert progress.coverage_tenths == 650
+    assert progress.participants_needed == 462  # 3,462 of 4,615 is 75.0%
+    assert rules.reaches_threshold(3462, 4615, 750)
+    assert not rules.reaches_threshold(3461, 4615, 750)
+    assert (progress.days_left, progress.reached) == (40, False)
+    assert progress.progress_tenths == 866
+    assert rules.target_progress(0, 0, 750, date(2026, 12, 31), date.today()) is None
+    done = rules.target_progress(4200, 4615, 750, date(2026, 1, 1), date(2026, 11, 21))
+    assert done.reached and done.participants_needed == 0 and done.days_left < 0
+
+
+def test_chart_ticks_are_round_and_cover_the_largest_value():
+    from villagetracker.charts import ticks
+
+    assert ticks(0) == [0, 1]
+    assert ticks(3) == [0, 1, 2, 3]
+    assert ticks(7) == [0, 2, 4, 6, 8]
+    for largest in (1, 9, 43, 100, 999, 83_762):
+        steps = ticks(largest)
+        step = steps[1]
+        assert steps[-1] >= largest > steps[-2] and len(steps) <= 6
+        assert int(str(step).rstrip("0")) in (1, 2, 5)

@@ -492,3 +492,14 @@ def report_history() -> list[tuple]:
             select(Report).order_by(Report.village_code, Report.as_of)
         )
     ]
+
+
+def test_a_villages_page_offers_its_own_report_history(tangerang, officer):
+    page = officer.get("/villages/36.03.06.2001").get_data(as_text=True)
+    link = "/villages/reports.csv?area=36.03.06.2001"
+    assert link in page
+    rows = csv_rows(officer.get(link))
+    assert [(row[0], row[2]) for row in rows[1:]] == [
+        ("36.03.06.2001", "2025-01-31"),
+        ("36.03.06.2001", "2025-06-30"),
+    ]

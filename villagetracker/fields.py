@@ -3,6 +3,7 @@ no Indonesian, so none of its built-in English messages may reach a page."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
+from wtforms.fields import DateField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from .extensions import db
@@ -85,3 +86,32 @@ class PercentField(StringField):
                         highest=format_tenths(self.highest),
                     )
                 )
+
+
+class IsoDayField(DateField):
+    """A date from <input type="date"> (YYYY-MM-DD) between the ``bounds`` a
+    subclass gives, which the browser's date picker also shows; our own message for a
+    date that cannot be read (WTForms' is English)."""
+
+    unreadable = _l("Enter a date like 2026-11-21.")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def bounds(self) -> tuple:
+        """(earliest, latest) allowed, each a date or None."""
+        return None, None
+
+    def __call__(self, **kwargs):
+        earliest, latest = self.bounds()
+        if earliest is not None:
+            kwargs.setdefault("min", earliest.isoformat())
+        if latest is not None:
+            kwargs.setdefault("max", latest.isoformat())
+        return super().__call__(**kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.unreadable) from None

@@ -145,6 +145,8 @@ ACTION_LABELS = {
     "designation.reopen": _l("Designation reopened"),
     "certificate.print": _l("Certificate printed"),
     "signatory.set": _l("Signatory changed"),
+    "target.set": _l("Coverage target changed"),
+    "reports.import": _l("Reports imported from a spreadsheet"),
 }
 FIELD_LABELS = {
     "status": _l("Status"),
@@ -177,6 +179,12 @@ FIELD_LABELS = {
     "start": _l("Designated from"),
     "end": _l("Designated until"),
     "supersedes": _l("Replaces"),
+    "target_tenths": _l("Coverage target"),
+    "target_date": _l("To be reached by"),
+    "file": _l("File"),
+    "added": _l("Reports added"),
+    "corrected": _l("Reports corrected"),
+    "unchanged": _l("Rows already as they were"),
 }
 
 
@@ -198,7 +206,7 @@ def display_change(key: str, value):
         return str(DESIGNATION_STATE_LABELS.get(value, value))
     if key == "format":
         return str(PRINT_FORMAT_LABELS.get(value, value))
-    if key in ("coverage_tenths", "threshold_tenths"):
+    if key in ("coverage_tenths", "threshold_tenths", "target_tenths"):
         return format_tenths(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return format_number(value)

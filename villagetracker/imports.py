@@ -12,9 +12,10 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
@@ -190,79 +191,64 @@ def _cell(row: list[str], index: int) -> str:
 
 def _check_records(user: User, records: list[tuple[int, dict]]) -> Check:
     result = Check(rows=len(records))
-    villages, facts, reports = _load(user, records)
-    seen: dict[tuple[str, str], int] = {}
-    example = {str(EXAMPLE_NOTE), *_example_notes()}
+    loaded = _load(user, records)
+    seen: dict[tuple[str, str], int] = {}  # (code, date) -> the first row with them
+    examples = _example_notes()
     for number, record in records:
-        code = record["code"]
-        village = villages.get(code)
-        if not code:
-            result.problems.append(
-                _problem(number, "code", code, _l("Enter the village code."))
-            )
-            continue
-        if village is None:
-            result.problems.append(
-                _problem(
-                    number,
-                    "code",
-                    code,
-                    _l("Not a village registered in the programme in your area."),
-                )
-            )
-            continue
-        if record.get("notes", "") in example:
-            result.problems.append(
-                _problem(
-                    number, "notes", record["notes"], _l("Delete the example row.")
-                )
-            )
-            continue
-        as_of = _iso_day(record["as_of"])
-        twin = seen.setdefault((code, as_of), number)
-        if twin != number:
-            result.problems.append(
-                _problem(
-                    number,
-                    "as_of",
-                    record["as_of"],
-                    _l("Row %(row)s has the same village and date.", row=twin),
-                )
-            )
-            continue
-        village_facts = facts[code]
-        report = reports.get((code, _parse_day(as_of)))
-        formdata = MultiDict({**record, "as_of": as_of})
-        form = ReportForm(
-            village,
-            report,
-            formdata=formdata,
-            meta={"csrf": False},
-            facts=village_facts,
-        )
-        if not form.validate():
-            result.problems.extend(
-                _problem(number, name, record.get(name, ""), message)
-                for name, messages in form.errors.items()
-                for message in messages
-            )
-            continue
-        values = form.values()
-        change = RowChange(
-            number, village, values, report, village_facts.potential_on(values.as_of)
-        )
-        if report is None:
-            result.additions.append(change)
-        elif _same(report, values):
+        outcome = _check_row(number, record, loaded, seen, examples)
+        if isinstance(outcome, list):
+            result.problems.extend(outcome)
+        elif outcome is None:
             result.unchanged += 1
+        elif outcome.report is None:
+            result.additions.append(outcome)
         else:
-            result.corrections.append(change)
+            result.corrections.append(outcome)
     return result
 
 
-def _example_notes() -> set[str]:
-    from flask_babel import force_locale
+def _check_row(number: int, record: dict, loaded, seen: dict, examples: set[str]):
+    """A row's problems (a list), the change it makes, or None if it changes nothing."""
+    villages, facts, reports = loaded
+    code = record["code"]
+    if not code:
+        return [_problem(number, "code", code, _l("Enter the village code."))]
+    village = villages.get(code)
+    if village is None:
+        message = _l("Not a village registered in the programme in your area.")
+        return [_problem(number, "code", code, message)]
+    if record.get("notes", "") in examples:
+        message = _l("Delete the example row.")
+        return [_problem(number, "notes", record["notes"], message)]
+    as_of = _iso_day(record["as_of"])
+    twin = seen.setdefault((code, as_of), number) if as_of else number
+    if twin != number:
+        message = _l("Row %(row)s has the same village and date.", row=twin)
+        return [_problem(number, "as_of", record["as_of"], message)]
+    report = reports.get((code, _parse_day(as_of)))
+    form = ReportForm(
+        village,
+        report,
+        formdata=MultiDict({**record, "as_of": as_of}),
+        meta={"csrf": False},
+        facts=facts[code],
+    )
+    if not form.validate():
+        return [
+            _problem(number, name, record.get(name, ""), message)
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+    values = form.values()
+    if report is not None and _same(report, values):
+        return None
+    return RowChange(
+        number, village, values, report, facts[code].potential_on(values.as_of)
+    )
 
+
+def _example_notes() -> set[str]:
+    """The example row's note in every language the template comes in."""
     notes = set()
     for locale in current_app.config["LANGUAGES"]:
         with force_locale(locale):
@@ -284,9 +270,7 @@ def _iso_day(text: str) -> str:
     return text.strip()
 
 
-def _parse_day(text: str):
-    from datetime import date
-
+def _parse_day(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:

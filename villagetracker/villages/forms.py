@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields import DateField, SelectChoice
+from wtforms.fields import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -18,7 +18,7 @@ from wtforms.widgets import TextInput
 
 from .. import evidence, rules, services
 from ..designations import Signatory
-from ..fields import SignatoryFields, at_most, one_of
+from ..fields import IsoDayField, SignatoryFields, at_most, one_of
 from ..i18n import SOURCE_LABELS, local_today, parse_whole_number
 
 # The programme has counted participants since BPJS Ketenagakerjaan began in 2014.
@@ -68,23 +68,11 @@ class WholeNumberField(Field):
         self.data = number
 
 
-class DayField(DateField):
-    """A date from <input type="date"> (YYYY-MM-DD), not in the future, not before
-    the programme existed."""
+class DayField(IsoDayField):
+    """A date not in the future, not before the programme existed."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
-
-    def __call__(self, **kwargs):
-        kwargs.setdefault("min", EARLIEST_DAY.isoformat())
-        kwargs.setdefault("max", local_today().isoformat())
-        return super().__call__(**kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a date like 2026-11-21.")) from None
+    def bounds(self) -> tuple:
+        return EARLIEST_DAY, local_today()
 
     def pre_validate(self, form) -> None:
         if self.data is None:
