@@ -27,7 +27,7 @@ def record(
         before=before,
         after=after,
         region_code=region_code,
-        actor=actor,
+        actor_id=actor.id if actor is not None else None,
         address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)

@@ -91,9 +91,9 @@ _REGION_OF_VILLAGE = {
     "province": func.substr(Village.code, 1, 2),
     "regency": Village.regency_code,
     "district": Village.district_code,
-    "village": Village.code,
 }
-_LEVEL_BELOW = {"province": "regency", "regency": "district", "district": "village"}
+# Below a kecamatan come villages: ``villages_of`` lists them.
+_LEVEL_BELOW = {"province": "regency", "regency": "district"}
 
 
 @dataclass(frozen=True)

@@ -194,8 +194,9 @@ def _check_records(user: User, records: list[tuple[int, dict]]) -> Check:
     loaded = _load(user, records)
     seen: dict[tuple[str, str], int] = {}  # (code, date) -> the first row with them
     examples = _example_notes()
+    form = ReportForm(None, formdata=None, meta={"csrf": False})
     for number, record in records:
-        outcome = _check_row(number, record, loaded, seen, examples)
+        outcome = _check_row(form, number, record, loaded, seen, examples)
         if isinstance(outcome, list):
             result.problems.extend(outcome)
         elif outcome is None:
@@ -207,8 +208,9 @@ def _check_records(user: User, records: list[tuple[int, dict]]) -> Check:
     return result
 
 
-def _check_row(number: int, record: dict, loaded, seen: dict, examples: set[str]):
-    """A row's problems (a list), the change it makes, or None if it changes nothing."""
+def _check_row(form, number: int, record: dict, loaded, seen: dict, examples: set):
+    """A row's problems (a list), the change it makes, or None if it changes nothing.
+    ``form`` is the report form, the one that checks reports typed in the browser."""
     villages, facts, reports = loaded
     code = record["code"]
     if not code:
@@ -226,14 +228,8 @@ def _check_row(number: int, record: dict, loaded, seen: dict, examples: set[str]
         message = _l("Row %(row)s has the same village and date.", row=twin)
         return [_problem(number, "as_of", record["as_of"], message)]
     report = reports.get((code, _parse_day(as_of)))
-    form = ReportForm(
-        village,
-        report,
-        formdata=MultiDict({**record, "as_of": as_of}),
-        meta={"csrf": False},
-        facts=facts[code],
-    )
-    if not form.validate():
+    formdata = MultiDict({**record, "as_of": as_of})
+    if not form.check_another(village, report, formdata, facts[code]):
         return [
             _problem(number, name, record.get(name, ""), message)
             for name, messages in form.errors.items()
@@ -391,15 +387,16 @@ def commit(user: User, pending: PendingImport) -> Check:
     result = check(user, pending.filename, pending.content)
     if not result.can_commit:
         return result
-    latest: dict[str, Report] = {}
+    # Ids rather than related objects: assigning relationships costs more than
+    # everything else here when it is done 10,000 times.
+    latest: dict[str, tuple[Village, Report]] = {}
     written = []  # (report, its values before or None for a new one)
     for change in result.additions + result.corrections:
-        report, before = change.report, None
+        village, report, before = change.village, change.report, None
         if report is None:
-            report = Report(village=change.village, created_by=user)
+            report = Report(village_code=village.code, created_by_id=user.id)
             db.session.add(report)
             # A new report answers the labour office's return, as in the form.
-            village = change.village
             village.returned_reason = village.returned_at = None
             village.returned_by_id = None
         else:
@@ -407,9 +404,9 @@ def commit(user: User, pending: PendingImport) -> Check:
             report.updated_at, report.updated_by_id = utcnow(), user.id
         services.apply_report(report, change.values, None, change.potential)
         written.append((report, before))
-        newest = latest.get(change.village.code)
-        if newest is None or report.as_of > newest.as_of:
-            latest[change.village.code] = report
+        newest = latest.get(village.code)
+        if newest is None or report.as_of > newest[1].as_of:
+            latest[village.code] = (village, report)
     db.session.flush()  # one insert for all new reports, which gives them their ids
     for report, before in written:
         audit.record(
@@ -419,11 +416,9 @@ def commit(user: User, pending: PendingImport) -> Check:
             after=services.report_snapshot(report),
             region_code=report.village_code,
         )
-    thresholds = services.thresholds_by_regency(
-        {report.village.regency_code for report in latest.values()}
-    )
-    for report in latest.values():
-        village = report.village
+    regencies = {village.regency_code for village, _ in latest.values()}
+    thresholds = services.thresholds_by_regency(regencies)
+    for village, report in latest.values():
         services.touch(village)
         newer = village.latest_report_date is None or (
             report.as_of >= village.latest_report_date

@@ -210,6 +210,14 @@ class ReportForm(FlaskForm):
         self.report = report
         self.facts = facts  # services.VillageFacts, when the caller has them already
 
+    def check_another(self, village, report, formdata, facts) -> bool:
+        """Validate another set of values with this same form, as an import does for
+        each of thousands of rows (building the form anew for each costs more than
+        the checks)."""
+        self.village, self.report, self.facts = village, report, facts
+        self.process(formdata)
+        return self.validate()
+
     def validate_evidence(self, field) -> None:
         upload = field.data
         if not upload or not getattr(upload, "filename", None):
