@@ -31,3 +31,62 @@ def test_the_migrations_build_the_schema_the_models_describe(tmp_path, round_tri
             )
         db.engine.dispose()
     assert differences == []
+
+
+def test_a_database_with_villages_and_reports_upgrades_from_each_release(tmp_path):
+    """Rebuilding a table in SQLite (batch mode) drops the old one: with villages and
+    reports referring to it, that must not fail nor lose a row."""
+    from sqlalchemy import text
+
+    app = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+        }
+    )
+    rows = {
+        "region": "INSERT INTO region (code, name, level, kind, parent_code) VALUES "
+        "('36', 'Banten', 'province', NULL, NULL), "
+        "('36.03', 'Kabupaten Tangerang', 'regency', 'kabupaten', '36'), "
+        "('36.03.06', 'Kresek', 'district', NULL, '36.03'), "
+        "('36.03.06.2018', 'Kresek', 'village', 'desa', '36.03.06')",
+        "user": "INSERT INTO user (id, username, full_name, password_hash, role, "
+        "region_code, active, session_version, created_at) VALUES (1, 'siti', 'Siti', "
+        "'x', 'officer', '36.03', 1, 0, '2026-01-01')",
+        "village": "INSERT INTO village (code, district_code, regency_code, "
+        "head_name, worker_potential, status, status_changed_at, latest_report_date, "
+        "active_participants, coverage_tenths, registered_at, registered_by_id) VALUES "
+        "('36.03.06.2018', '36.03.06', '36.03', 'Kepala', 4615, 'qualifying', "
+        "'2026-01-01', '2026-03-31', 4200, 910, '2026-01-01', 1)",
+        "worker_potential": "INSERT INTO worker_potential (village_code, "
+        "worker_potential, source, as_of, recorded_at, recorded_by_id) VALUES "
+        "('36.03.06.2018', 4615, 'p3ke', '2026-01-01', '2026-01-01', 1)",
+        "report": "INSERT INTO report (village_code, as_of, active_participants, bpu, "
+        "pu, jakon, self_paid, apbd, apbdes, csr_other, worker_potential, "
+        "coverage_tenths, created_at, created_by_id) VALUES ('36.03.06.2018', "
+        "'2026-03-31', 4200, 4200, 0, 0, 4200, 0, 0, 0, 4615, 910, '2026-01-01', 1)",
+    }
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as connection:
+            for statement in rows.values():
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            counts = {
+                table: connection.execute(
+                    text(f"SELECT count(*) FROM {table}")
+                ).scalar()
+                for table in rows
+            }
+            revision = connection.execute(text("SELECT revision FROM village")).scalar()
+        db.engine.dispose()
+    assert counts == {
+        "region": 4,
+        "user": 1,
+        "village": 1,
+        "worker_potential": 1,
+        "report": 1,
+    }
+    assert revision == 1
