@@ -95,8 +95,6 @@ def preview_page(pending, check, status: int = 200):
     shown = request.args.get("show")
     if shown not in LISTS:
         shown = "problems" if check.problems else "additions"
-    if check.problems and shown != "problems":
-        shown = "problems"
     return render_template(
         "imports/preview.html",
         pending=pending,
