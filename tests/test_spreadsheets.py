@@ -166,7 +166,7 @@ def test_text_that_a_spreadsheet_would_run_is_kept_as_text(register, log, office
     # Read back, the apostrophe goes: the note round-trips unchanged.
     from villagetracker.spreadsheets import read_rows
 
-    assert read_rows("x.csv", to_csv(rows))[1][-1] == report.notes
+    assert read_rows("x.csv", to_csv(rows))[1][1][-1] == report.notes
 
 
 # --- The template ---
@@ -503,3 +503,29 @@ def test_a_villages_page_offers_its_own_report_history(tangerang, officer):
         ("36.03.06.2001", "2025-01-31"),
         ("36.03.06.2001", "2025-06-30"),
     ]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_problem_names_the_row_the_spreadsheet_shows_blank_rows_included(
+    tangerang, officer, kind
+):
+    header = template_header(officer)
+    rows = [
+        header,
+        row("36.03.06.2003", "2025-09-30", 900),
+        [""] * len(header),  # a blank row left in the middle of the sheet
+        row("36.03.06.2009", "2025-09-30", 700, bpu=600),
+    ]
+    if kind == "csv":
+        content = to_csv(rows)
+    else:
+        workbook = openpyxl.Workbook()
+        for values in rows:
+            workbook.active.append([value if value != "" else None for value in values])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content = buffer.getvalue()
+    _, preview = preview_of(officer, content, f"laporan.{kind}")
+    tree = lxml.html.fromstring(preview.get_data(as_text=True))
+    first = tree.cssselect("table tbody tr")[0]
+    assert first[0].text_content().strip() == "4"

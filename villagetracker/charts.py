@@ -72,8 +72,9 @@ def coverage_chart(reports, threshold_tenths: int) -> CoverageChart | None:
 
 
 # --- Small charts for the dashboards ---
-# Drawn 360 units wide, the width of a phone: shown at that size its 12-unit text is
-# 12 px, and on a wider screen the figure is capped (app.css) so it does not balloon.
+# Drawn 360 units wide, the width of a phone: shown there, text keeps about the size
+# app.css gives it (13 px), and on a wider screen the figure is capped so that it
+# does not balloon.
 
 SMALL_WIDTH = 360
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 12, 12, 30

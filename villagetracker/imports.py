@@ -162,7 +162,7 @@ def read(filename: str, content: bytes) -> tuple[list[tuple[int, dict]], str | N
         return [], str(_l("This file is not a spreadsheet: upload CSV or XLSX."))
     if not rows:
         return [], str(_l("The file is empty."))
-    positions, problem = _columns(rows[0])
+    positions, problem = _columns(rows[0][1])
     if problem:
         return [], problem
     limit = current_app.config["IMPORT_MAX_ROWS"]
@@ -172,7 +172,7 @@ def read(filename: str, content: bytes) -> tuple[list[tuple[int, dict]], str | N
         return [], str(_l("The file has its columns but no rows."))
     records = [
         (number, {key: _cell(row, index) for index, key in positions.items()})
-        for number, row in enumerate(rows[1:], start=2)
+        for number, row in rows[1:]
     ]
     return records, None
 

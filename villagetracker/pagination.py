@@ -19,16 +19,20 @@ def requested_page() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
+def _page(per_page: int | None) -> dict:
+    """The requested page: past the end it is empty, never an error."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    return {
+        "page": requested_page(),
+        "per_page": per_page,
+        "max_per_page": per_page,
+        "error_out": False,
+    }
+
+
 def paginate(query: Select, per_page: int | None = None):
-    """The requested page of ``query``: past the end it is empty, never an error."""
-    return db.paginate(
-        query,
-        page=requested_page(),
-        per_page=per_page or current_app.config["PAGE_SIZE"],
-        max_per_page=per_page or current_app.config["PAGE_SIZE"],
-        error_out=False,
-        count=True,
-    )
+    """The requested page of ``query``, a select of model objects."""
+    return db.paginate(query, count=True, **_page(per_page))
 
 
 class RowPagination(SelectPagination):
@@ -42,15 +46,7 @@ class RowPagination(SelectPagination):
 
 
 def paginate_rows(query: Select, per_page: int | None = None) -> RowPagination:
-    per_page = per_page or current_app.config["PAGE_SIZE"]
-    return RowPagination(
-        select=query,
-        session=db.session(),
-        page=requested_page(),
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-    )
+    return RowPagination(select=query, session=db.session(), **_page(per_page))
 
 
 class ListPagination(Pagination):
@@ -65,11 +61,4 @@ class ListPagination(Pagination):
 
 
 def paginate_list(items: list, per_page: int | None = None) -> ListPagination:
-    per_page = per_page or current_app.config["PAGE_SIZE"]
-    return ListPagination(
-        items=items,
-        page=requested_page(),
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-    )
+    return ListPagination(items=items, **_page(per_page))

@@ -169,17 +169,18 @@ class NotASpreadsheet(ValueError):
     """The file is neither a CSV text file nor an XLSX workbook."""
 
 
-def read_rows(filename: str, content: bytes) -> list[list[str]]:
+def read_rows(filename: str, content: bytes) -> list[tuple[int, list[str]]]:
     """The rows of the first sheet of an XLSX file, or of a CSV file (comma or
-    semicolon separated, as Excel writes it in Indonesia), every cell as text: a
-    date as 2026-03-31, a whole number without decimals. Empty rows are dropped."""
+    semicolon separated, as Excel writes it in Indonesia), each with its number as
+    the spreadsheet shows it (from 1), every cell as text: a date as 2026-03-31, a
+    whole number without decimals. Empty rows are dropped; the numbers stay."""
     if zipfile.is_zipfile(io.BytesIO(content)):
         rows = _xlsx_rows(content)
     elif filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
         raise NotASpreadsheet(filename)
     else:
         rows = _csv_rows(content)
-    return [row for row in rows if any(cell for cell in row)]
+    return [(number, row) for number, row in enumerate(rows, start=1) if any(row)]
 
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:

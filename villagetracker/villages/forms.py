@@ -204,11 +204,11 @@ class ReportForm(FlaskForm):
     )
     notes = TextAreaField(_l("Notes (optional)"), validators=[at_most(2000)])
 
-    def __init__(self, village, report=None, *args, facts=None, **kwargs):
+    def __init__(self, village, report=None, *args, **kwargs):
         super().__init__(*args, obj=report, **kwargs)
         self.village = village
         self.report = report
-        self.facts = facts  # services.VillageFacts, when the caller has them already
+        self.facts = None  # services.VillageFacts, when an import has them already
 
     def check_another(self, village, report, formdata, facts) -> bool:
         """Validate another set of values with this same form, as an import does for

@@ -52,12 +52,20 @@ def changed_meanwhile(form) -> None:
     form.form_errors.append(str(designations.CHANGED))
 
 
+def listed_villages(**fixed):
+    """The filters in the query string (with ``fixed`` ones on top) and the villages
+    of the user's scope they select: the list, its variants and its downloads."""
+    filters = listing.VillageFilters.from_args(request.args)
+    for name, value in fixed.items():
+        setattr(filters, name, value)
+    return filters, listing.filtered(access.villages_visible_to(current_user), filters)
+
+
 @bp.route("/")
 @login_required
 def index():
     """The villages in the user's scope: filtered, searched, sorted, paginated."""
-    filters = listing.VillageFilters.from_args(request.args)
-    query = listing.filtered(access.villages_visible_to(current_user), filters)
+    filters, query = listed_villages()
     page = paginate(query)
     return render_template(
         "villages/index.html",
@@ -72,8 +80,7 @@ def index():
 @login_required
 def export(kind: str):
     """The villages the list's filter shows, with coverage and status."""
-    filters = listing.VillageFilters.from_args(request.args)
-    villages = listing.filtered(access.villages_visible_to(current_user), filters)
+    filters, villages = listed_villages()
     header = spreadsheets.headers(spreadsheets.VILLAGE_COLUMNS)
     name = export_name(_("villages"), filters)
     rows = exports.village_rows(villages)
@@ -87,8 +94,7 @@ def export(kind: str):
 def export_reports(kind: str):
     """Every report of the villages the list's filter shows: the report history,
     in the columns the import reads."""
-    filters = listing.VillageFilters.from_args(request.args)
-    villages = listing.filtered(access.villages_visible_to(current_user), filters)
+    filters, villages = listed_villages()
     query = exports.report_query(villages)
     header = spreadsheets.headers(spreadsheets.REPORT_COLUMNS)
     name = export_name(_("reports"), filters)
@@ -120,9 +126,7 @@ def export_name(what: str, filters) -> str:
 def close():
     """Villages from 75% up to their threshold, closest first, with how many more
     active participants each needs."""
-    filters = listing.VillageFilters.from_args(request.args)
-    filters.band, filters.sort = "75_threshold", "coverage"
-    query = listing.filtered(access.villages_visible_to(current_user), filters)
+    filters, query = listed_villages(band="75_threshold", sort="coverage")
     page = paginate(query)
     return render_template(
         "villages/close.html",
