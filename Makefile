@@ -5,6 +5,13 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app villagetracker
 CATALOGUES := villagetracker/translations
 PYTEST_ARGS ?=
+# sqlite (default) or postgres: a throwaway PostgreSQL cluster for the run (.ci/with-postgres)
+DB ?= sqlite
+ifeq ($(DB),postgres)
+WITH_DB := PG_SETTINGS="-c fsync=off -c full_page_writes=off" .ci/with-postgres
+else ifneq ($(DB),sqlite)
+$(error DB must be sqlite or postgres)
+endif
 
 .PHONY: run test install install-test translations messages lint format clean
 
@@ -15,9 +22,9 @@ run: install
 	VILLAGETRACKER_ENV=development $(FLASK) demo
 	VILLAGETRACKER_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
-## test: the whole suite (browser tests need Debian's chromium)
+## test: the whole suite (browser tests need Debian's chromium); DB=postgres for PostgreSQL
 test: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(WITH_DB) $(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
@@ -32,7 +39,7 @@ $(VENV)/.installed: $(VENV)/.created setup.cfg pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,server]'
 	touch $@
 
 ## translations: compile the .po catalogues into the .mo files Flask-Babel reads

@@ -1,7 +1,9 @@
 """A fresh app and database for every test, and helpers to make users and log in.
 
-The database is a real SQLite file. Building the schema and loading the regions takes a
-moment, so it is done once per session into a template file that each test copies.
+The database is a real SQLite file, or a real PostgreSQL database when
+``VILLAGETRACKER_POSTGRES_SERVER`` names a server. Building the schema and loading the
+regions takes a moment, so it is done once per session into a template that each test
+copies.
 """
 
 import contextvars
@@ -15,6 +17,8 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from villagetracker import create_app
@@ -36,35 +40,113 @@ def in_test_regions(code: str) -> bool:
     )
 
 
-def app_config(database_file, **overrides) -> dict:
+def app_config(database_url, folder, **overrides) -> dict:
     return {
         "TESTING": True,
         "ENV": "testing",
         "SECRET_KEY": TEST_SECRET,
-        "DATABASE_URL": f"sqlite:///{database_file}",
-        "EVIDENCE_DIR": str(Path(database_file).parent / "evidence"),
+        "DATABASE_URL": database_url,
+        "EVIDENCE_DIR": str(Path(folder) / "evidence"),
         # Hashing is deliberately slow; the suite hashes hundreds of passwords.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         **overrides,
     }
 
 
+class SQLiteDatabases:
+    """Databases as files in a folder; a copy of the template is a copy of its file."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.count = folder, 0
+
+    def new(self, template: str | None = None) -> str:
+        self.count += 1
+        path = self.folder / f"villagetracker-{self.count}.sqlite3"
+        if template:
+            shutil.copyfile(make_url(template).database, path)
+        return f"sqlite:///{path}"
+
+    def drop(self, url: str) -> None:
+        Path(make_url(url).database).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresDatabases:
+    """Databases in a PostgreSQL server (``VILLAGETRACKER_POSTGRES_SERVER``, as set
+    by ``.ci/with-postgres``); a copy of the template is made by the server."""
+
+    def __init__(self, server_url: str):
+        self.server = make_url(server_url)
+        self.engine = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        self.count = 0
+
+    def new(self, template: str | None = None) -> str:
+        self.count += 1
+        name = f"villagetracker_{os.getpid()}_{self.count}"
+        statement = f'CREATE DATABASE "{name}"'
+        if template:
+            # FILE_COPY: a small database copies faster than WAL_LOG writes it.
+            source = make_url(template).database
+            statement += f' TEMPLATE "{source}" STRATEGY FILE_COPY'
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql(statement)
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "villagetracker.sqlite3"
-    app = create_app(app_config(path))
+def databases(tmp_path_factory):
+    """Where the suite's databases live: SQLite files, or a PostgreSQL server when
+    ``VILLAGETRACKER_POSTGRES_SERVER`` names one (``make test DB=postgres``)."""
+    server = os.environ.get("VILLAGETRACKER_POSTGRES_SERVER")
+    if server:
+        found = PostgresDatabases(server)
+    else:
+        found = SQLiteDatabases(tmp_path_factory.mktemp("databases"))
+    yield found
+    found.close()
+
+
+@pytest.fixture(scope="session")
+def template_database(databases, tmp_path_factory):
+    """The schema and the test regions, built once and copied for every test."""
+    url = databases.new()
+    app = create_app(app_config(url, tmp_path_factory.mktemp("template")))
     with app.app_context():
         db.create_all()
         load_regions(row for row in official_rows() if in_test_regions(row["code"]))
-        db.engine.dispose()  # checkpoints the WAL into the file before it is copied
-    return path
+        db.engine.dispose()  # checkpoints SQLite's WAL; PostgreSQL copies need no user
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture
-def database_file(template_database, tmp_path):
-    path = tmp_path / "villagetracker.sqlite3"
-    shutil.copyfile(template_database, path)
-    return path
+def new_database(databases, template_database):
+    """new_database(empty=False) -> URL: another database of the suite's kind, with the
+    test regions (or empty), dropped after the test."""
+    made = []
+
+    def make(empty=False):
+        made.append(databases.new(None if empty else template_database))
+        return made[-1]
+
+    yield make
+    for url in made:
+        databases.drop(url)
+
+
+@pytest.fixture
+def database_url(new_database):
+    return new_database()
 
 
 class IsolatedClient(FlaskClient):
@@ -92,11 +174,11 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(database_file):
+def make_app(database_url, tmp_path):
     """make_app(**config): another app on the test's database, with other settings."""
 
     def make(**overrides):
-        app = create_app(app_config(database_file, **overrides))
+        app = create_app(app_config(database_url, tmp_path, **overrides))
         app.test_client_class = IsolatedClient
         return app
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import CSRF_FIELD, PASSWORD, pdf_pages, pdf_qr_codes, report_form
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from villagetracker import designations, rules
 from villagetracker.extensions import db
@@ -526,7 +527,7 @@ def test_two_active_designations_of_one_village_are_refused_by_the_database(
         sequence=99,
     )
     db.session.add(copy)
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(IntegrityError, match="(?i)unique"):
         db.session.commit()
     db.session.rollback()
 

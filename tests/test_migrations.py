@@ -9,17 +9,18 @@ from villagetracker import create_app
 from villagetracker.extensions import db
 
 
-@pytest.mark.parametrize("round_trip", [False, True], ids=["up", "up-down-up"])
-def test_the_migrations_build_the_schema_the_models_describe(tmp_path, round_trip):
-    """Upgraded, and also downgraded to nothing and upgraded again: each downgrade
-    undoes its upgrade, so that a release can be rolled back."""
-    app = create_app(
-        {
-            "ENV": "testing",
-            "SECRET_KEY": "x" * 40,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
-        }
+def migrated_app(database_url):
+    return create_app(
+        {"ENV": "testing", "SECRET_KEY": "x" * 40, "DATABASE_URL": database_url}
     )
+
+
+@pytest.mark.parametrize("round_trip", [False, True], ids=["up", "up-down-up"])
+def test_the_migrations_build_the_schema_the_models_describe(new_database, round_trip):
+    """Upgraded, and also downgraded to nothing and upgraded again: each downgrade
+    undoes its upgrade, so that a release can be rolled back. On SQLite and on
+    PostgreSQL, whichever the suite runs on."""
+    app = migrated_app(new_database(empty=True))
     with app.app_context():
         upgrade()
         if round_trip:
@@ -33,27 +34,24 @@ def test_the_migrations_build_the_schema_the_models_describe(tmp_path, round_tri
     assert differences == []
 
 
-def test_a_database_with_villages_and_reports_upgrades_from_each_release(tmp_path):
+def test_a_database_with_villages_and_reports_upgrades_from_each_release(
+    new_database,
+):
     """Rebuilding a table in SQLite (batch mode) drops the old one: with villages and
-    reports referring to it, that must not fail nor lose a row."""
+    reports referring to it, that must not fail nor lose a row. PostgreSQL alters the
+    table in place; the rows must survive there too."""
     from sqlalchemy import text
 
-    app = create_app(
-        {
-            "ENV": "testing",
-            "SECRET_KEY": "x" * 40,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}",
-        }
-    )
+    app = migrated_app(new_database(empty=True))
     rows = {
         "region": "INSERT INTO region (code, name, level, kind, parent_code) VALUES "
         "('36', 'Banten', 'province', NULL, NULL), "
         "('36.03', 'Kabupaten Tangerang', 'regency', 'kabupaten', '36'), "
         "('36.03.06', 'Kresek', 'district', NULL, '36.03'), "
         "('36.03.06.2018', 'Kresek', 'village', 'desa', '36.03.06')",
-        "user": "INSERT INTO user (id, username, full_name, password_hash, role, "
+        "user": 'INSERT INTO "user" (id, username, full_name, password_hash, role, '
         "region_code, active, session_version, created_at) VALUES (1, 'siti', 'Siti', "
-        "'x', 'officer', '36.03', 1, 0, '2026-01-01')",
+        "'x', 'officer', '36.03', true, 0, '2026-01-01')",
         "village": "INSERT INTO village (code, district_code, regency_code, "
         "head_name, worker_potential, status, status_changed_at, latest_report_date, "
         "active_participants, coverage_tenths, registered_at, registered_by_id) VALUES "
@@ -76,7 +74,7 @@ def test_a_database_with_villages_and_reports_upgrades_from_each_release(tmp_pat
         with db.engine.connect() as connection:
             counts = {
                 table: connection.execute(
-                    text(f"SELECT count(*) FROM {table}")
+                    text(f'SELECT count(*) FROM "{table}"')
                 ).scalar()
                 for table in rows
             }

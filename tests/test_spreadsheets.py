@@ -3,7 +3,6 @@ of reports from a spreadsheet: preview, all-or-nothing commit, round trip."""
 
 import csv
 import io
-import shutil
 from datetime import date
 
 import lxml.html
@@ -441,7 +440,7 @@ def test_an_upload_is_seen_only_by_the_one_who_made_it(tangerang, officer, login
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_an_exported_history_imported_into_an_empty_scope_gives_the_same_figures(
-    tangerang, officer, login, template_database, tmp_path, kind
+    tangerang, officer, login, new_database, tmp_path, kind
 ):
     admin, user = login(Role.ADMIN)
     exported = officer.get(f"/villages/reports.{kind}").get_data()
@@ -449,9 +448,7 @@ def test_an_exported_history_imported_into_an_empty_scope_gives_the_same_figures
     history = report_history()
 
     # Another database: the same villages registered, with no report yet.
-    other_file = tmp_path / "other.sqlite3"
-    shutil.copyfile(template_database, other_file)
-    other = create_app(app_config(other_file))
+    other = create_app(app_config(new_database(), tmp_path / "other"))
     other.test_client_class = type(officer.client)
     with other.app_context():
         officer_there = services.create_account(
