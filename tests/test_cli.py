@@ -1,5 +1,14 @@
+import sqlite3
+import threading
+import time
+from datetime import date, timedelta
+
+from conftest import PASSWORD, app_config
+
+from villagetracker import create_app, services
 from villagetracker.extensions import db
-from villagetracker.models import User
+from villagetracker.models import Role, User
+from villagetracker.regions import load_regions, official_rows
 
 
 def test_users_create_makes_an_account_in_a_region(runner):
@@ -86,3 +95,111 @@ def test_demo_creates_the_accounts_once_and_prints_the_logins(runner):
         "officer.tangerang": ("officer", "36.03"),
         "officer.serang": ("officer", "36.04"),
     }
+
+
+# --- backup ---
+
+
+def sqlite_app(path, tmp_path):
+    """An app on a SQLite file of its own, whatever database the suite runs on: the
+    backup command copies SQLite databases only."""
+    app = create_app(app_config(f"sqlite:///{path}", tmp_path))
+    with app.app_context():
+        db.create_all()
+        load_regions(
+            row for row in official_rows() if row["code"][:5] in ("36", "36.03")
+        )
+        db.engine.dispose()
+    return app
+
+
+def test_backup_copies_a_consistent_snapshot_while_reports_are_written(tmp_path):
+    """A writer keeps adding a report and moving the village's latest report date in
+    one transaction each; every copy made meanwhile holds both or neither."""
+    live = tmp_path / "live.sqlite3"
+    app = sqlite_app(live, tmp_path)
+    with app.app_context():
+        services.register_village(
+            services.create_account(
+                username="siti",
+                full_name="Siti",
+                password=PASSWORD,
+                scope=services.AccountScope(Role.OFFICER, "36.03", []),
+            ),
+            "36.03.06.2018",
+            head_name="Kepala Desa",
+            contact_phone=None,
+            notes=None,
+            potential=services.PotentialInput(4615, "p3ke", None, date(2019, 1, 1)),
+        )
+        db.engine.dispose()
+    stop = threading.Event()
+    written = []
+
+    def write_reports():
+        connection = sqlite3.connect(live, timeout=30, isolation_level=None)
+        day = date(2020, 1, 1)
+        while not stop.is_set():
+            day += timedelta(days=1)
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute(
+                "INSERT INTO report (village_code, as_of, active_participants, bpu, "
+                "pu, jakon, self_paid, apbd, apbdes, csr_other, worker_potential, "
+                "coverage_tenths, created_at) VALUES ('36.03.06.2018', ?, 10, 10, 0, "
+                "0, 10, 0, 0, 0, 4615, 2, '2026-01-01')",
+                (day.isoformat(),),
+            )
+            connection.execute(
+                "UPDATE village SET latest_report_date = ?", (day.isoformat(),)
+            )
+            connection.execute("COMMIT")
+            written.append(day)
+        connection.close()
+
+    writer = threading.Thread(target=write_reports)
+    writer.start()
+    try:
+        copies = []
+        for number in range(5):
+            while len(written) < 50 * (number + 1):
+                time.sleep(0.01)
+            copies.append(tmp_path / f"copy-{number}.sqlite3")
+            result = app.test_cli_runner().invoke(args=["backup", str(copies[-1])])
+            assert result.exit_code == 0, result.output
+            assert "integrity check: ok" in result.output
+    finally:
+        stop.set()
+        writer.join()
+    counts = []
+    for copy in copies:
+        connection = sqlite3.connect(copy)
+        latest, count, newest = connection.execute(
+            "SELECT (SELECT latest_report_date FROM village), "
+            "(SELECT count(*) FROM report), (SELECT max(as_of) FROM report)"
+        ).fetchone()
+        connection.close()
+        assert latest == newest
+        counts.append(count)
+    assert counts == sorted(counts) and counts[0] >= 50 and counts[-1] < len(written)
+
+
+def test_backup_names_its_copy_and_never_overwrites_one(tmp_path):
+    app = sqlite_app(tmp_path / "live.sqlite3", tmp_path)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    result = app.test_cli_runner().invoke(args=["backup", str(folder)])
+    assert result.exit_code == 0, result.output
+    (copy,) = folder.iterdir()
+    assert copy.name.startswith("villagetracker-") and copy.suffix == ".sqlite3"
+    again = app.test_cli_runner().invoke(args=["backup", str(copy)])
+    assert again.exit_code != 0
+    assert "exists already" in again.output
+
+
+def test_backup_of_postgresql_says_to_use_pg_dump(tmp_path):
+    app = create_app(
+        app_config("postgresql+psycopg://nobody@127.0.0.1:1/villagetracker", tmp_path)
+    )
+    result = app.test_cli_runner().invoke(args=["backup"])
+    assert result.exit_code != 0
+    assert "pg_dump" in result.output

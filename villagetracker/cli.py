@@ -1,10 +1,13 @@
-"""Shell commands: ``flask --app villagetracker regions load|users create|demo``."""
+"""Shell commands: ``flask --app villagetracker regions|users|demo|backup``."""
 
+import sqlite3
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import regions, rules
 from .extensions import db
@@ -98,7 +101,54 @@ def demo_command() -> None:
         click.echo(f"  {username:<20} {role:<9} {region_code or 'Indonesia'}")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("destination", required=False, type=click.Path(path_type=Path))
+def backup_command(destination: Path | None) -> None:
+    """Copy the SQLite database, consistently, while the app keeps running.
+
+    DESTINATION is a file or a folder (default: instance/backups/). PostgreSQL is
+    backed up with pg_dump instead (see README, Production)."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(
+            "the database is not SQLite: back PostgreSQL up with pg_dump, e.g. "
+            "pg_dump --format=custom --file=villagetracker.dump villagetracker"
+        )
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    name = f"villagetracker-{stamp}.sqlite3"
+    if destination is None:
+        destination = Path(current_app.instance_path) / "backups" / name
+    elif destination.is_dir():
+        destination = destination / name
+    if destination.exists():
+        raise click.ClickException(f"{destination} exists already: nothing was written")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    # SQLite's online backup copies the pages of one read transaction: a snapshot, the
+    # same whatever the app writes meanwhile (WAL lets the writers go on).
+    source = sqlite3.connect(url.database)
+    copy = sqlite3.connect(destination)
+    try:
+        source.backup(copy)
+        problems = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        villages, reports = copy.execute(
+            "SELECT (SELECT count(*) FROM village), (SELECT count(*) FROM report)"
+        ).fetchone()
+    finally:
+        copy.close()
+        source.close()
+    if problems != "ok":
+        destination.unlink()
+        raise click.ClickException(f"the copy failed its integrity check: {problems}")
+    size = destination.stat().st_size / 1e6
+    click.echo(
+        f"{destination}: {size:,.1f} MB, {villages:,} villages, {reports:,} reports "
+        "(integrity check: ok)"
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(regions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
