@@ -13,7 +13,7 @@ else ifneq ($(DB),sqlite)
 $(error DB must be sqlite or postgres)
 endif
 
-.PHONY: run test install install-test translations messages lint format clean
+.PHONY: run test bench install install-test translations messages lint format clean
 
 ## run: install, migrate, load the regions and demo logins, serve on 127.0.0.1:5000
 run: install
@@ -25,6 +25,18 @@ run: install
 ## test: the whole suite (browser tests need Debian's chromium); DB=postgres for PostgreSQL
 test: install-test
 	$(WITH_DB) $(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: the national benchmark (needs Debian's wrk; about 10 minutes a database):
+## both databases by default, DB=sqlite or DB=postgres for one; see bench/RESULTS.md
+bench: install-test
+ifeq ($(origin DB),file)
+	$(BIN)/python bench/run.py --db sqlite
+	.ci/with-postgres $(BIN)/python bench/run.py --db postgres
+else ifeq ($(DB),postgres)
+	.ci/with-postgres $(BIN)/python bench/run.py --db postgres
+else
+	$(BIN)/python bench/run.py --db sqlite
+endif
 
 install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations

@@ -1,0 +1,139 @@
+"""bench/RESULTS.md from the results of each database (bench/results/*.json)."""
+
+import json
+from pathlib import Path
+
+DATABASES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+# The targets of issue 6, on SQLite on this machine.
+REGENCY_SHARE_OF_CEILING = 0.25
+REGENCY_P99_MS = 50
+NATIONAL_P99_MS = 200
+WORKER_MB = 200
+
+
+def render(folder: Path, out: Path) -> None:
+    runs = {
+        name: json.loads((folder / f"{name}.json").read_text())
+        for name in DATABASES
+        if (folder / f"{name}.json").exists()
+    }
+    lines = [
+        "# Benchmark results",
+        "",
+        "Made by `make bench` (bench/run.py); do not edit by hand. Each column is one "
+        "run of the national dataset: every one of the 83,762 villages registered, 24 "
+        "monthly reports each, an account per role for every regency/city. The app is "
+        "served by gunicorn (2 sync workers) on 127.0.0.1 and loaded by wrk (1 thread, "
+        "4 connections) for the stated seconds per page, after a one-second warm-up. "
+        "Regency-level pages are those of Kabupaten Aceh Utara (11.08), the regency "
+        "with the most villages (852).",
+        "",
+    ]
+    for name, run in runs.items():
+        machine = run["machine"]
+        lines.append(
+            f"- **{DATABASES[name]}**: {run['date']}, {machine['database']}; "
+            f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB; "
+            f"{machine['system']}, Python {machine['python']}, {machine['gunicorn']}, "
+            f"{machine['wrk']}; {run['seconds']} s per page, seed {run['seed']}."
+        )
+    lines += ["", "## Pages", ""]
+    header = "| page | role |"
+    rule = "|---|---|"
+    for name in runs:
+        label = DATABASES[name]
+        header += f" {label} req/s | p50 ms | p99 ms | of ceiling | SQL |"
+        rule += "---:|---:|---:|---:|---:|"
+    lines += [header, rule]
+    first = next(iter(runs.values()), None)
+    rows = [{"name": "hello (the ceiling)", "role": "public"}] + (
+        first["pages"] if first else []
+    )
+    for row in rows:
+        line = f"| {row['name']} | {row['role']} |"
+        for run in runs.values():
+            found = _page(run, row["name"])
+            statements = run["statements"].get(row["name"], "")
+            line += (
+                f" {found['rps']:,.0f} | {found['p50_ms']:.1f} | {found['p99_ms']:.1f}"
+                f" | {found.get('ratio', 1):.0%} | {statements} |"
+            )
+        lines.append(line)
+    lines += [
+        "",
+        "SQL: the statements one request of the page runs (counted through the test "
+        "client, logged in as the role). *report form, sent* writes a new report for "
+        "the regency's villages in turn, each on a day that has none.",
+        "",
+        "## Targets",
+        "",
+    ]
+    for name, run in runs.items():
+        lines.append(f"**{DATABASES[name]}**")
+        lines.append("")
+        lines += [f"- {verdict}" for verdict in verdicts(run)]
+        lines.append("")
+    lines += ["## Times", ""]
+    header, rule = "| what |", "|---|"
+    for name in runs:
+        header += f" {DATABASES[name]} |"
+        rule += "---:|"
+    lines += [header, rule]
+    labels = list(first["times"]) if first else []
+    for label in labels:
+        unit = "MB" if label.endswith(" MB") else "s"
+        line = f"| {label.removesuffix(' MB')} ({unit}) |"
+        for run in runs.values():
+            value = run["times"].get(label)
+            line += f" {value:,} |" if value is not None else " |"
+        lines.append(line)
+    lines += ["", "## Dataset", ""]
+    header, rule = "| rows |", "|---|"
+    for name in runs:
+        header += f" {DATABASES[name]} |"
+        rule += "---:|"
+    lines += [header, rule]
+    for key in first["dataset"] if first else []:
+        line = f"| {key.replace('_', ' ')} |"
+        for run in runs.values():
+            line += f" {run['dataset'][key]:,} |"
+        lines.append(line)
+    out.write_text("\n".join(lines) + "\n")
+
+
+def _page(run: dict, name: str) -> dict:
+    if name.startswith("hello"):
+        return run["ceiling"]
+    return next(page for page in run["pages"] if page["name"] == name)
+
+
+def verdicts(run: dict) -> list[str]:
+    """Each target, met or missed, with the figures."""
+    said = []
+    for page in run["pages"]:
+        if page["regency_level"]:
+            ok = (
+                page["ratio"] >= REGENCY_SHARE_OF_CEILING
+                and page["p99_ms"] < REGENCY_P99_MS
+            )
+            said.append(
+                f"{'met' if ok else 'MISSED'}: {page['name']}: {page['ratio']:.0%} of "
+                f"the ceiling (target ≥ {REGENCY_SHARE_OF_CEILING:.0%}), p99 "
+                f"{page['p99_ms']:.1f} ms (target < {REGENCY_P99_MS} ms)"
+            )
+        elif page["name"] == "national dashboard":
+            ok = page["p99_ms"] < NATIONAL_P99_MS
+            said.append(
+                f"{'met' if ok else 'MISSED'}: national dashboard: p99 "
+                f"{page['p99_ms']:.1f} ms (target < {NATIONAL_P99_MS} ms)"
+            )
+    for label, key in (
+        ("during the page loads", "memory_after_pages_mb"),
+        ("after the exports, the import and the batch PDF", "memory_mb"),
+    ):
+        peak = run[key]
+        said.append(
+            f"{'met' if peak < WORKER_MB else 'MISSED'}: a worker's peak memory "
+            f"{label}: {peak} MB (target < {WORKER_MB} MB)"
+        )
+    return said
