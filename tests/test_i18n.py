@@ -1,12 +1,15 @@
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings, strategies
 
-from villagetracker.i18n import format_number, format_percent
+from villagetracker.i18n import format_number, format_percent, format_tenths
 from villagetracker.models import Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +53,30 @@ def test_numbers_follow_the_locale(app, locale, number, percent):
     with app.test_request_context(), force_locale(locale):
         assert format_number(4200) == number
         assert format_percent(4200 * 100 / 4615) == percent
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+@given(
+    number=strategies.integers(min_value=0, max_value=10**12),
+    tenths=strategies.integers(min_value=0, max_value=10**6),
+)
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_the_fast_number_formats_say_what_babel_says(app, locale, number, tenths):
+    """Tables format hundreds of numbers, so whole numbers skip Babel's pattern
+    machinery; they must come out exactly as Babel writes them."""
+    with app.test_request_context(), force_locale(locale):
+        assert format_number(number) == format_decimal(
+            number, format="#,##0", locale=locale
+        )
+        assert (
+            format_tenths(tenths)
+            == format_decimal(Decimal(tenths) / 10, format="#,##0.0", locale=locale)
+            + "%"
+        )
 
 
 def test_the_home_page_counts_in_the_users_language(login):

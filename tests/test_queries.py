@@ -4,13 +4,12 @@ counted with 10 villages in scope and again with 200, and must be as many."""
 from datetime import date, timedelta
 
 import pytest
+from conftest import CSRF_FIELD, report_form
 from sqlalchemy import event, select
 
 from villagetracker import designations
 from villagetracker.extensions import db
 from villagetracker.models import Designation, Region, Role
-
-from conftest import CSRF_FIELD, report_form
 
 PAGES = {
     "home": ("officer", "/"),

@@ -1,7 +1,7 @@
 """One way to page through a list, safe for whatever page number a URL carries."""
 
 from flask import current_app, request
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from .extensions import db
@@ -35,22 +35,9 @@ def paginate(query: Select, per_page: int | None = None):
     return db.paginate(query, count=True, **_page(per_page))
 
 
-class RowPagination(SelectPagination):
-    """Pages of a select of several columns (an aggregate per region, say): each item
-    is a whole row, where ``db.paginate`` would keep only the first column."""
-
-    def _query_items(self) -> list:
-        select = self._query_args["select"]
-        select = select.limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select).all())
-
-
-def paginate_rows(query: Select, per_page: int | None = None) -> RowPagination:
-    return RowPagination(select=query, session=db.session(), **_page(per_page))
-
-
 class ListPagination(Pagination):
-    """Pages of a list already in memory (an import's rows, checked in one pass)."""
+    """Pages of a list already in memory (an import's rows, checked in one pass; a
+    dashboard's child regions, summed in one pass)."""
 
     def _query_items(self) -> list:
         items = self._query_args["items"]

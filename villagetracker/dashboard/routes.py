@@ -4,8 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access, charts, dashboards, rules, services
+from ..extensions import db
 from ..i18n import BAND_LABELS, format_tenths, local_today
-from ..pagination import paginate, paginate_rows
+from ..pagination import paginate, paginate_list
 from . import bp
 from .forms import TargetForm
 
@@ -36,17 +37,20 @@ def dashboard(region):
     code = region.code if region is not None else None
     level = region.level if region is not None else None
     today = local_today()
-    figures = dashboards.figures(current_user, code)
     sort = request.args.get("sort", "name")
     descending = request.args.get("dir") == "desc"
     children = villages = None
     if level == "district":
+        figures = dashboards.figures(current_user, code)
         query = dashboards.villages_of(current_user, region, sort, descending)
         villages = paginate(query)
     else:
+        # A few dozen regions at most (38 provinces; a regency's kecamatan): all of
+        # them are read, summed into the scope's figures, and paginated here.
         query = dashboards.child_regions(current_user, region, sort, descending)
-        children = paginate_rows(query)
-        children.items = [dashboards.child_region(row) for row in children.items]
+        rows = [dashboards.child_region(row) for row in db.session.execute(query)]
+        figures = dashboards.Figures.total([row.figures for row in rows])
+        children = paginate_list(rows)
     target = dashboards.target_of(code) if level == "regency" else None
     progress = target and rules.target_progress(
         figures.active_participants,
