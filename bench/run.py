@@ -212,9 +212,9 @@ def prepare(app, seed: int):
         timed(times, "migrate an empty database", upgrade)
         timed(times, "load the regions", lambda: load_regions(official_rows()))
         built = timed(times, "build the dataset", lambda: dataset.build(seed))
-        # Planner statistics, as a maintained database has them: autovacuum gathers
-        # them on PostgreSQL, `flask --app villagetracker backup` runs ANALYZE on
-        # SQLite... (see README, Production).
+        # Planner statistics after a bulk load: autovacuum would gather them on
+        # PostgreSQL within a minute; on SQLite nothing does unless someone runs
+        # ANALYZE (the pages' queries use primary-key ranges and need none).
         timed(times, "analyze", analyze)
         print(asdict(built) | {"tokens": "..."}, flush=True)
         latest = db.session.execute(
