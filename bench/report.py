@@ -24,7 +24,8 @@ def render(folder: Path, out: Path) -> None:
         "run of the national dataset: every one of the 83,762 villages registered, 24 "
         "monthly reports each, an account per role for every regency/city. The app is "
         "served by gunicorn (2 sync workers) on 127.0.0.1 and loaded by wrk (1 thread, "
-        "4 connections) for the stated seconds per page, after a one-second warm-up. "
+        "the stated connections) for the stated seconds per page, after a one-second "
+        "warm-up. "
         "Regency-level pages are those of Kabupaten Aceh Utara (11.08), the regency "
         "with the most villages (852).",
         "",
@@ -35,7 +36,8 @@ def render(folder: Path, out: Path) -> None:
             f"- **{DATABASES[name]}**: {run['date']}, {machine['database']}; "
             f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB; "
             f"{machine['system']}, Python {machine['python']}, {machine['gunicorn']}, "
-            f"{machine['wrk']}; {run['seconds']} s per page, seed {run['seed']}."
+            f"{machine['wrk']}; {run['connections']} connections, {run['seconds']} s "
+            f"per page, seed {run['seed']}."
         )
     lines += ["", "## Pages", ""]
     header = "| page | role |"

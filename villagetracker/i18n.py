@@ -3,7 +3,6 @@
 import functools
 import re
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import flask_babel
@@ -91,8 +90,6 @@ def format_tenths(tenths: int | None) -> str:
     (as format_percent would, without its cost: tables show hundreds)."""
     if tenths is None:
         return "–"
-    if tenths < 0:
-        return format_percent(Decimal(tenths) / 10)
     return f"{tenths // 10:,}.{tenths % 10}%".translate(_marks(str(get_locale())))
 
 
