@@ -1,7 +1,11 @@
+import re
+
+import pytest
+from conftest import PASSWORD, Browser
 from sqlalchemy import func, select
 
 from villagetracker.extensions import db
-from villagetracker.models import AuditEvent, Role, User
+from villagetracker.models import AuditEvent, LoginFailure, Role, User
 
 
 def count_users():
@@ -195,4 +199,130 @@ def test_the_user_list_is_searchable_and_paginated(app, login, make_user):
     assert "3 akun" in page and "petugas0" in page and "petugas2" not in page
     assert "petugas2" in admin.get("/admin/users?q=petugas&page=2").get_data(
         as_text=True
+    )
+
+
+# --- Passwords: the same rules wherever one is set ---
+
+
+@pytest.mark.parametrize(
+    "password", ["1234567890", "aaaaaaaaaa", "password12", "Budi.Santoso-2026"]
+)
+def test_a_weak_password_is_refused_for_a_new_account(login, password):
+    admin, _ = login(Role.ADMIN)
+    page = post_invalid(admin, password=password, confirm=password)
+    assert 'id="password-error"' in page
+    assert 'value="Budi Santoso"' in page
+
+
+@pytest.mark.parametrize("password", ["1234567890", "aaaaaaaaaa", "password12"])
+def test_a_weak_reset_password_is_refused_and_the_old_one_still_works(
+    login, make_user, browser, password
+):
+    admin, _ = login(Role.ADMIN)
+    user = make_user(Role.OFFICER, username="siti")
+    response = admin.post(
+        f"/admin/users/{user.id}/password",
+        {"pw-password": password, "pw-confirm": password},
+    )
+    assert response.status_code == 400
+    assert 'id="pw-password-error"' in response.get_data(as_text=True)
+    assert browser.login("siti").status_code == 302
+
+
+def test_a_reset_password_may_not_contain_the_accounts_username(
+    login, make_user, browser
+):
+    admin, _ = login(Role.ADMIN)
+    user = make_user(Role.OFFICER, username="siti.aminah")
+    response = admin.post(
+        f"/admin/users/{user.id}/password",
+        {"pw-password": "SITI.AMINAH-baru", "pw-confirm": "SITI.AMINAH-baru"},
+    )
+    assert response.status_code == 400
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+
+
+# --- Login throttles ---
+
+
+def fail_logins(app, address, username):
+    stranger = Browser(app.test_client())
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]):
+        response = stranger.login(
+            username, "wrong-password!", environ_base={"REMOTE_ADDR": address}
+        )
+        assert response.status_code == 401
+    return stranger
+
+
+def test_an_admin_sees_the_throttles_in_force_and_clears_one(app, login, make_user):
+    admin, me = login(Role.ADMIN)
+    make_user(Role.OFFICER, username="siti")
+    stranger = fail_logins(app, "10.0.0.66", "siti")
+    fail_logins(app, "10.0.0.77", "budi")
+    page = admin.get("/admin/throttles", headers={"Accept-Language": "en"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "siti" in text and "10.0.0.66" in text and "budi" in text
+    rows = re.findall(r"<tr>(.*?)</tr>", text, re.S)
+    siti = next(row for row in rows if "10.0.0.66" in row)
+    assert '<td class="num">5</td>' in siti
+    response = admin.post(
+        "/admin/throttles/clear",
+        {"kind": "account_address", "username": "siti", "address": "10.0.0.66"},
+    )
+    assert response.status_code == 302
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "login.throttle_cleared")
+    )
+    assert event.actor_id == me.id
+    assert event.after == {
+        "kind": "account_address",
+        "username": "siti",
+        "address": "10.0.0.66",
+        "failures": 5,
+    }
+    rows = re.findall(
+        r"<tr>(.*?)</tr>", admin.get("/admin/throttles").get_data(True), re.S
+    )
+    assert not any("10.0.0.66" in row for row in rows)
+    assert any("10.0.0.77" in row for row in rows)
+    back_in = stranger.login("siti", environ_base={"REMOTE_ADDR": "10.0.0.66"})
+    assert back_in.status_code == 302
+
+
+def test_clearing_a_throttle_needs_the_forms_csrf_token(app, login, make_user):
+    admin, _ = login(Role.ADMIN)
+    make_user(Role.OFFICER, username="siti")
+    fail_logins(app, "10.0.0.66", "siti")
+    response = admin.client.post(
+        "/admin/throttles/clear",
+        data={"kind": "account_address", "username": "siti", "address": "10.0.0.66"},
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 5
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"kind": "everything", "username": "siti", "address": "10.0.0.66"},
+        {"kind": "account_address", "username": "", "address": "10.0.0.66"},
+        {"kind": "address", "username": "siti", "address": ""},
+    ],
+)
+def test_a_malformed_clear_changes_nothing(app, login, make_user, form):
+    admin, _ = login(Role.ADMIN)
+    make_user(Role.OFFICER, username="siti")
+    fail_logins(app, "10.0.0.66", "siti")
+    assert admin.post("/admin/throttles/clear", form).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 5
+
+
+def test_only_an_admin_sees_the_throttles(login):
+    officer, _ = login(Role.OFFICER)
+    assert officer.get("/admin/throttles").status_code == 403
+    assert officer.post("/admin/throttles/clear", {"kind": "account"}).status_code == (
+        403
     )

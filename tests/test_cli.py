@@ -3,7 +3,9 @@ import threading
 import time
 from datetime import date, timedelta
 
+import pytest
 from conftest import PASSWORD, app_config
+from sqlalchemy import func
 
 from villagetracker import create_app, services
 from villagetracker.extensions import db
@@ -203,3 +205,42 @@ def test_backup_of_postgresql_says_to_use_pg_dump(tmp_path):
     result = app.test_cli_runner().invoke(args=["backup"])
     assert result.exit_code != 0
     assert "pg_dump" in result.output
+
+
+# --- passwords and the demo accounts ---
+
+
+@pytest.mark.parametrize("password", ["1234567890", "aaaaaaaaaa", "password12"])
+def test_users_create_refuses_a_weak_password(runner, password):
+    result = runner.invoke(
+        args=["users", "create", "rina", "--role", "admin", "--password", password]
+    )
+    assert result.exit_code != 0
+    assert "--password" in result.output
+    assert db.session.scalar(User.by_username("rina")) is None
+
+
+def test_users_password_sets_a_new_password_under_the_same_rules(runner, make_user):
+    user = make_user(Role.OFFICER, username="siti")
+    weak = runner.invoke(args=["users", "password", "siti", "--password", "password12"])
+    assert weak.exit_code != 0
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+    done = runner.invoke(
+        args=["users", "password", "Siti", "--password", "kopi-tubruk-pagi"]
+    )
+    assert done.exit_code == 0, done.output
+    assert db.session.get(User, user.id).check_password("kopi-tubruk-pagi")
+    missing = runner.invoke(
+        args=["users", "password", "nobody", "--password", "kopi-tubruk-pagi"]
+    )
+    assert missing.exit_code != 0 and "nobody" in missing.output
+
+
+def test_demo_refuses_in_production_and_creates_nothing(make_app):
+    production = make_app(ENV="production", PUBLIC_URL="https://desasadar.example.id")
+    result = production.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "production" in result.output
+    assert "desasadar2026" not in result.output.replace("published", "")
+    with production.app_context():
+        assert db.session.scalar(db.select(func.count()).select_from(User)) == 0

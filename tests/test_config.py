@@ -1,10 +1,15 @@
 import os
 import stat
+from datetime import timedelta
 
 import pytest
+from conftest import app_config
 
 from villagetracker import create_app
 from villagetracker.config import ConfigError
+from villagetracker.extensions import db
+from villagetracker.models import Role
+from villagetracker.services import reset_password
 
 
 @pytest.fixture
@@ -110,3 +115,54 @@ def test_https_makes_the_cookies_secure(clean_env):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert not make(clean_env, ENV="development").config.get("SESSION_COOKIE_SECURE")
+
+
+def test_session_limits_come_from_the_environment(clean_env, monkeypatch):
+    monkeypatch.setenv("VILLAGETRACKER_SESSION_IDLE_MINUTES", "30")
+    monkeypatch.setenv("VILLAGETRACKER_SESSION_MAX_HOURS", "8")
+    app = make(clean_env, ENV="development")
+    assert app.config["SESSION_IDLE_MINUTES"] == 30
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=8)
+    assert app.config["SESSION_REFRESH_EACH_REQUEST"] is False
+
+
+@pytest.mark.parametrize("value", [0, -1, "two hours"])
+def test_a_session_limit_that_is_not_a_positive_number_refuses_to_start(
+    clean_env, value
+):
+    with pytest.raises(ConfigError, match="SESSION_IDLE_MINUTES"):
+        make(clean_env, ENV="development", SESSION_IDLE_MINUTES=value)
+
+
+PRODUCTION = {"ENV": "production", "PUBLIC_URL": "https://desasadar.example.id"}
+
+
+def test_production_refuses_to_start_while_a_demo_account_has_the_published_password(
+    make_app, make_user
+):
+    make_user(Role.OFFICER, username="officer.serang", password="desasadar2026")
+    make_user(Role.ADMIN, username="admin", password="desasadar2026")
+    with pytest.raises(ConfigError, match="admin, officer.serang"):
+        make_app(**PRODUCTION)
+    assert make_app(ENV="development").config["ENV"] == "development"
+
+
+def test_production_starts_once_every_demo_password_is_changed(make_app, make_user):
+    admin = make_user(Role.ADMIN, username="admin", password="desasadar2026")
+    officer = make_user(
+        Role.OFFICER, username="officer.serang", password="desasadar2026"
+    )
+    reset_password(admin, "kopi-tubruk-pagi")
+    officer.active = False  # disabled is not enough: it could be enabled again
+    db.session.commit()
+    with pytest.raises(ConfigError, match="officer.serang"):
+        make_app(**PRODUCTION)
+    reset_password(officer, "kopi-tubruk-sore")
+    assert make_app(**PRODUCTION).config["ENV"] == "production"
+
+
+def test_production_starts_on_a_database_without_tables_yet(
+    make_app, new_database, tmp_path
+):
+    app = create_app(app_config(new_database(empty=True), tmp_path, **PRODUCTION))
+    assert app.config["ENV"] == "production"

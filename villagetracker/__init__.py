@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, cli, config, errors, i18n, security
+from . import access, cli, config, demo, errors, i18n, security
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # The design card keeps templates/, static/ and migrations/ at the top of the repo.
@@ -55,4 +55,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(verify.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(imports_bp.bp)
+    demo.refuse_published_passwords(app)
     return app

@@ -3,6 +3,7 @@ then the test mapping. The last one to set a key wins."""
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -20,10 +21,30 @@ DEFAULTS = {
     "PROXY_FIX": False,
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_HASH_METHOD": "scrypt",
-    # Failed logins allowed within LOGIN_WINDOW_MINUTES before more tries are refused.
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    # Failed logins: who may try again when. A stranger must not be able to lock a
+    # real user out, so no limit shuts an account everywhere or an address for all:
+    # - one account from one address: 5 failures in 15 minutes, then that pair waits
+    #   until the oldest of them is 15 minutes old (slows guessing one account);
+    # - one account from everywhere: 50 failures in an hour, then the account is
+    #   refused from addresses it has not logged in from in the last 90 days (slows
+    #   guessing from many addresses; its owner still gets in from a usual place);
+    # - one address for every account: 30 failures in 15 minutes, then that address
+    #   is refused for the accounts that have not logged in from it in the last 90
+    #   days (slows one machine guessing many accounts; colleagues behind the same
+    #   office NAT still get in).
+    # A refused attempt is not counted, so the time shown to the person holds. The
+    # address is the socket's, or X-Forwarded-For's only with PROXY_FIX (security.py).
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 5,
     "LOGIN_WINDOW_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 50,
+    "LOGIN_ACCOUNT_WINDOW_MINUTES": 60,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "LOGIN_KNOWN_ADDRESS_DAYS": 90,
+    # A session ends after this long without a request, and this long after login
+    # whatever happens; both are checked on the server from times in the signed
+    # cookie, so a copied cookie is worth nothing after them either.
+    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_MAX_HOURS": 12,
     "LANGUAGES": ["id", "en"],
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
@@ -50,8 +71,9 @@ DEFAULTS = {
     # are about 0.6 MB as CSV, 0.4 MB as XLSX).
     "IMPORT_MAX_ROWS": 20_000,
     "IMPORT_MAX_BYTES": 8 * 1024 * 1024,
-    # A working day: a session (and a copy of its cookie) is worth nothing after it.
-    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    # The cookie is signed again only when the session changes (at most once a minute
+    # for the idle timeout), not on every request; it expires with SESSION_MAX_HOURS.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -94,10 +116,22 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     problem = rules.number_pattern_problem(app.config["DESIGNATION_NUMBER_PATTERN"])
     if problem:
         raise ConfigError(f"VILLAGETRACKER_DESIGNATION_NUMBER_PATTERN: {problem}.")
+    _session_limits(app)
     if app.config["HTTPS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _session_limits(app: Flask) -> None:
+    for key in ("SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+        value = app.config[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"VILLAGETRACKER_{key} must be a whole number above 0.")
+    # The browser forgets the cookie when the server would refuse it anyway.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        hours=app.config["SESSION_MAX_HOURS"]
+    )
 
 
 def _secret_key(app: Flask, instance: Path) -> str:

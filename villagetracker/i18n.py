@@ -141,6 +141,7 @@ ACTION_LABELS = {
     "login": _l("Logged in"),
     "login.failed": _l("Failed login"),
     "login.throttled": _l("Login refused (too many failures)"),
+    "login.throttle_cleared": _l("Login throttle cleared"),
     "logout": _l("Logged out"),
     "user.create": _l("Account created"),
     "user.update": _l("Account changed"),

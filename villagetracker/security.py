@@ -46,6 +46,10 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     app.after_request(set_security_headers)
     if app.config["PROXY_FIX"]:
+        # Only behind one proxy, with the app server on 127.0.0.1: the client's address
+        # is then the last X-Forwarded-For value, which the proxy wrote. Without
+        # PROXY_FIX the header is ignored, since anyone can send it, and the login
+        # throttles (throttles.py) key on the socket's address.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

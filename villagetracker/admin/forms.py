@@ -4,10 +4,23 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    EqualTo,
+    Regexp,
+    ValidationError,
+)
 
+from .. import throttles
 from ..extensions import db
 from ..fields import (
     OfficeField,
@@ -18,15 +31,23 @@ from ..fields import (
 )
 from ..i18n import ROLE_LABELS
 from ..models import User
+from ..passwords import password_problem
 from ..services import AccountScope, account_scope_errors
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,50}$")
 
 
-def password_long_enough(form, field) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(field.data or "") < minimum:
-        raise ValidationError(_l("Use at least %(count)d characters.", count=minimum))
+def password_acceptable(form, field) -> None:
+    """Long enough, not the username, not common, not a plain run (passwords.py). The
+    username is the form's own field, or the account's for a reset."""
+    username = getattr(form, "account_username", None)
+    if username is None and "username" in form:
+        username = form.username.data
+    problem = password_problem(
+        field.data or "", username or "", current_app.config["PASSWORD_MIN_LENGTH"]
+    )
+    if problem:
+        raise ValidationError(problem)
 
 
 def split_codes(text: str | None) -> list[str]:
@@ -107,7 +128,7 @@ class EditAccountForm(AccountForm):
 class PasswordFields:
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(_l("Enter a password.")), password_long_enough],
+        validators=[DataRequired(_l("Enter a password.")), password_acceptable],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -125,7 +146,11 @@ class NewAccountForm(UsernameField, AccountForm, PasswordFields):
 
 
 class PasswordForm(FlaskForm, PasswordFields):
-    pass
+    """A new password for an existing account (``account_username`` is its name)."""
+
+    def __init__(self, *args, account_username: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = account_username
 
 
 class ThresholdForm(FlaskForm):
@@ -144,3 +169,11 @@ class RegencyThresholdForm(FlaskForm, RegencyCodeField):
 
 class SignatoryForm(FlaskForm, RegencyCodeField, OfficeField, SignatoryFields):
     """What a regency's certificates carry by default."""
+
+
+class ClearThrottleForm(FlaskForm):
+    """Which throttle to clear: the fields of its row on the throttles page."""
+
+    kind = HiddenField(validators=[AnyOf(throttles.KINDS)])
+    username = HiddenField(validators=[at_most(50)])
+    address = HiddenField(validators=[at_most(45)])

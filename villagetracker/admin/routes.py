@@ -4,13 +4,14 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from .. import access, designations, services
+from .. import access, designations, services, throttles
 from ..extensions import db
 from ..i18n import format_tenths
-from ..models import RegencySetting, Region, Role, User
+from ..models import RegencySetting, Region, Role, User, utcnow
 from ..pagination import paginate
 from . import bp
 from .forms import (
+    ClearThrottleForm,
     EditAccountForm,
     NewAccountForm,
     PasswordForm,
@@ -93,7 +94,7 @@ def edit_user(user_id: int):
 @admin_only
 def reset_password(user_id: int):
     user = access.get_user_or_404(current_user, user_id)
-    password_form = PasswordForm(prefix="pw")
+    password_form = PasswordForm(prefix="pw", account_username=user.username)
     if password_form.validate_on_submit():
         services.reset_password(user, password_form.password.data)
         flash(
@@ -179,3 +180,45 @@ def signatories():
     return render_template("admin/signatories.html", form=form, page=page), (
         400 if form.errors else 200
     )
+
+
+@bp.route("/throttles")
+@admin_only
+def login_throttles():
+    """The login throttles in force: whose logins from where are refused, after how
+    many failures, until when; each can be cleared."""
+    return render_template(
+        "admin/throttles.html",
+        throttles=throttles.active_throttles(utcnow()),
+    )
+
+
+@bp.route("/throttles/clear", methods=["POST"])
+@admin_only
+def clear_login_throttle():
+    """Forget the failures behind one throttle, e.g. for a user who calls because
+    they locked themselves out; audited."""
+    form = ClearThrottleForm()
+    kind = form.kind.data
+    username = (form.username.data or "").strip().lower() or None
+    address = (form.address.data or "").strip() or None
+    if (
+        not form.validate_on_submit()
+        or (kind != throttles.ADDRESS and username is None)
+        or (kind != throttles.ACCOUNT and address is None)
+    ):
+        flash(_("That throttle could not be cleared."), "error")
+        return redirect(url_for("admin.login_throttles"))
+    if kind == throttles.ADDRESS:
+        username = None
+    if kind == throttles.ACCOUNT:
+        address = None
+    throttles.clear_throttle(kind, username, address)
+    flash(
+        _(
+            "Throttle cleared: %(who)s may try again.",
+            who=" @ ".join(part for part in (username, address) if part),
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.login_throttles"))

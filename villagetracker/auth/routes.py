@@ -1,3 +1,6 @@
+import math
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -9,12 +12,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
-from ..models import User
+from ..models import User, utcnow
 from ..services import LoginRefused, LoginThrottled, authenticate, record_logout
 from . import bp
 from .forms import LoginForm
@@ -22,6 +26,48 @@ from .forms import LoginForm
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to open that page.")
 login_manager.login_message_category = "info"
+
+
+# Seconds since the epoch, in the signed session: when its user logged in, and (to the
+# minute) when they last made a request.
+LOGIN_AT, SEEN_AT = "login_at", "seen_at"
+# "Last seen" is written back at most this often, so that the cookie is not signed and
+# sent again on every request.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+@bp.before_app_request
+def end_expired_sessions() -> None:
+    """Log out a session idle for SESSION_IDLE_MINUTES or older than
+    SESSION_MAX_HOURS, whatever its cookie says about its own expiry, and say why on
+    the login page. A session without these times (made before they existed, or
+    forged without them, which the signature prevents) is ended too."""
+    if "_user_id" not in session:
+        return
+    config = current_app.config
+    now = int(time.time())
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if not isinstance(login_at, int) or not isinstance(seen_at, int):
+        expired = _("Your session has ended. Please log in again.")
+    elif now - seen_at > config["SESSION_IDLE_MINUTES"] * 60:
+        expired = _(
+            "You were logged out after %(minutes)d minutes without activity. "
+            "Please log in again.",
+            minutes=config["SESSION_IDLE_MINUTES"],
+        )
+    elif now - login_at > config["SESSION_MAX_HOURS"] * 3600:
+        expired = _(
+            "You were logged out %(hours)d hours after logging in. "
+            "Please log in again.",
+            hours=config["SESSION_MAX_HOURS"],
+        )
+    else:
+        if now - seen_at >= SEEN_RESOLUTION_SECONDS:
+            session[SEEN_AT] = now
+        return
+    logout_user()
+    session.clear()
+    flash(expired, "info")
 
 
 @login_manager.user_loader
@@ -62,20 +108,24 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = authenticate(
                 form.username.data, form.password.data, request.remote_addr or ""
             )
-        except LoginThrottled:
+        except LoginThrottled as refused:
+            wait = max(refused.until - utcnow(), timedelta(seconds=1))
             form.form_errors.append(
                 _(
-                    "Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                    minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
+                    "Too many failed attempts. Try again after %(time)s "
+                    "(in %(minutes)d minutes).",
+                    time=format_time(refused.until, "short"),
+                    minutes=math.ceil(wait.total_seconds() / 60),
                 )
             )
             status = 429
+            headers["Retry-After"] = str(math.ceil(wait.total_seconds()))
         except LoginRefused:
             form.form_errors.append(_("The username or password is not right."))
             status = 401
@@ -83,10 +133,11 @@ def login():
             session.clear()  # a fresh session: nothing carried over from before login
             session.permanent = True  # so that it expires (PERMANENT_SESSION_LIFETIME)
             login_user(user)
+            session[LOGIN_AT] = session[SEEN_AT] = int(time.time())
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
