@@ -1,4 +1,4 @@
-"""Shell commands: ``flask --app villagetracker regions|users|demo|backup``."""
+"""Shell commands: ``flask --app villagetracker regions|users|demo|backup|evidence``."""
 
 import sqlite3
 import time
@@ -9,21 +9,21 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import regions, rules
+from . import evidence, regions, rules
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .extensions import db
 from .models import Region, Role, User
-from .services import AccountScope, account_scope_errors, create_account
+from .passwords import password_problem
+from .services import (
+    AccountScope,
+    account_scope_errors,
+    create_account,
+    reset_password,
+)
 
 regions_cli = AppGroup("regions", help="The official Kemendagri region list.")
 users_cli = AppGroup("users", help="Accounts.")
-
-DEMO_PASSWORD = "desasadar2026"
-DEMO_ACCOUNTS = [
-    ("admin", "Admin Nasional", Role.ADMIN, None),
-    ("reviewer.tangerang", "Disnaker Kabupaten Tangerang", Role.REVIEWER, "36.03"),
-    ("officer.tangerang", "Petugas Lapangan Tangerang", Role.OFFICER, "36.03"),
-    ("officer.serang", "Petugas Lapangan Serang", Role.OFFICER, "36.04"),
-]
+evidence_cli = AppGroup("evidence", help="Evidence files behind reports.")
 
 
 @regions_cli.command("load")
@@ -53,6 +53,15 @@ def _min_password(ctx, _param, value: str) -> str:
     return value
 
 
+def _check_password(password: str, username: str) -> None:
+    """The rules of every form that sets a password (passwords.py)."""
+    problem = password_problem(
+        password, username, current_app.config["PASSWORD_MIN_LENGTH"]
+    )
+    if problem:
+        raise click.BadParameter(str(problem), param_hint="'--password'")
+
+
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
@@ -67,6 +76,7 @@ def create_user_command(
     username = username.strip().lower()
     if db.session.scalar(User.by_username(username)):
         raise click.UsageError(f"the username {username} is taken")
+    _check_password(password, username)
     scope = AccountScope(role, region_code, list(district_codes))
     errors = account_scope_errors(scope)
     if errors:
@@ -82,10 +92,31 @@ def create_user_command(
     )
 
 
+@users_cli.command("password")
+@click.argument("username")
+@click.password_option(callback=_min_password, help="Asked for when not given.")
+def password_command(username, password) -> None:
+    """Give an account a new password (which ends its sessions)."""
+    user = db.session.scalar(User.by_username(username))
+    if user is None:
+        raise click.UsageError(f"there is no account {username.strip().lower()}")
+    _check_password(password, user.username)
+    reset_password(user, password)
+    click.echo(f"new password set for {user.username}")
+
+
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Create the demo accounts the first time (never touches existing ones), and print
-    the logins."""
+    the logins. Refused in production: their password is published."""
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException(
+            "refused: VILLAGETRACKER_ENV is production, and the demo accounts' "
+            "password is published. Create real accounts with `flask --app "
+            "villagetracker users create`, or set VILLAGETRACKER_ENV=development "
+            "on a machine for trying the app out."
+        )
     if db.session.get(Region, "36.03") is None:
         raise click.ClickException("load the regions first: flask regions load")
     for username, full_name, role, region_code in DEMO_ACCOUNTS:
@@ -147,7 +178,25 @@ def backup_command(destination: Path | None) -> None:
     )
 
 
+@evidence_cli.command("check")
+@click.option("--remove", is_flag=True, help="Delete the files found.")
+def evidence_check_command(remove: bool) -> None:
+    """List the evidence files that no report names (left by a save that was killed
+    before it committed), older than an hour; with --remove, delete them."""
+    found = list(evidence.unreferenced())
+    for path in found:
+        if remove:
+            path.unlink(missing_ok=True)
+        click.echo(f"{'removed' if remove else 'unreferenced'}: {path}")
+    size = sum(path.stat().st_size for path in found if path.exists()) / 1e6
+    summary = f"{len(found)} file(s) no report names"
+    if found and not remove:
+        summary += f" ({size:,.1f} MB); run with --remove to delete them"
+    click.echo(summary)
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(evidence_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

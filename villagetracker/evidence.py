@@ -1,12 +1,29 @@
 """Evidence files behind reports: checked by their content, stored outside static/ and
-served only through a view that asks the access module first."""
+served only through a view that asks the access module first.
+
+A file is written before the report that names it (so that a backup of the database
+taken before the folder's never names a missing file), and it is kept only if that
+report is committed: when the transaction ends any other way, the file is removed.
+A process killed in between can still leave one behind; ``unreferenced`` finds those
+(``flask --app villagetracker evidence check``).
+"""
 
 import secrets
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
+
+from .extensions import db
+from .models import Report
+
+# Written but not yet committed: a file this young may belong to a save in progress.
+GRACE_SECONDS = 3600
 
 MAX_BYTES = 5 * 1024 * 1024
 # What the first bytes of each accepted type are, whatever the name or browser says.
@@ -57,10 +74,47 @@ def store(upload: FileStorage) -> StoredEvidence:
     """Save a checked upload under a random name; the caller has validated it."""
     size, media_type = measure(upload)
     name = secrets.token_hex(16)
-    upload.save(folder() / name)
+    path = folder() / name
+    # Before the file exists, and inside a begun transaction, so that no way out of
+    # it (rollback, failed commit, a session closed by an error) misses the file.
+    db.session.connection()
+    db.session().info.setdefault(UNCOMMITTED, []).append(path)
+    upload.save(path)
     original = Path(upload.filename or "evidence").name[:200]
     return StoredEvidence(name=original, file=name, media_type=media_type, size=size)
 
 
 def path_of(stored_name: str) -> Path:
     return folder() / Path(stored_name).name
+
+
+UNCOMMITTED = "evidence_uncommitted"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed(session: Session) -> None:
+    session.info.pop(UNCOMMITTED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted(session: Session, transaction) -> None:
+    """A rollback, a failed commit or a closed session: the report naming these
+    files was not saved, so neither are they. (After a commit the list is empty.)"""
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
+    for path in session.info.pop(UNCOMMITTED, []):
+        path.unlink(missing_ok=True)
+
+
+def unreferenced(grace_seconds: int = GRACE_SECONDS) -> Iterator[Path]:
+    """Files in the evidence folder that no report names, older than the grace time
+    (a younger one may belong to a save still in progress)."""
+    named = set(
+        db.session.scalars(
+            select(Report.evidence_file).where(Report.evidence_file.is_not(None))
+        )
+    )
+    cutoff = time.time() - grace_seconds
+    for path in sorted(folder().iterdir()):
+        if path.is_file() and path.name not in named and path.stat().st_mtime < cutoff:
+            yield path

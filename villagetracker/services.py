@@ -2,17 +2,17 @@
 transaction, so that a change is never kept without its record or half made."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
 from functools import cache
 
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import access, audit, rules
+from . import access, audit, locks, rules, throttles
 from .evidence import StoredEvidence
 from .extensions import db
 from .i18n import format_number
@@ -43,30 +43,34 @@ class LoginRefused(Exception):
 
 
 class LoginThrottled(LoginRefused):
-    """Too many recent failures for this account or this address."""
+    """Too many recent failures for this account from this address (or for this
+    account, or this address, where the account has not logged in before)."""
+
+    def __init__(self, until: datetime):
+        super().__init__(until)
+        self.until = until
 
 
 def authenticate(username: str, password: str, address: str) -> User:
-    """The active account with this username and password, or LoginRefused."""
+    """The active account with this username and password, or LoginRefused
+    (LoginThrottled, with the time to try again, while a throttle refuses it)."""
     username = username.strip().lower()[:50]
     config = current_app.config
     # The attempt is written (and committed) before anything is checked, so that
     # parallel guesses count each other; a successful login removes it again.
-    attempt = LoginFailure(username=username, address=address[:45])
+    now = utcnow()
+    attempt = LoginFailure(username=username, address=address[:45], at=now)
     db.session.add(attempt)
     db.session.commit()
-    since = utcnow() - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
-    for column, value, limit in (
-        ("username", username, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        ("address", attempt.address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
-    ):
-        if (
-            db.session.scalar(LoginFailure.count_since(since, **{column: value}))
-            > limit
-        ):
-            audit.record("login.throttled", after={"username": username})
-            db.session.commit()
-            raise LoginThrottled
+    throttle = throttles.throttle_for(attempt, now)
+    if throttle is not None:
+        # A refused attempt is no guess: not counting it keeps the time shown true.
+        db.session.delete(attempt)
+        audit.record(
+            "login.throttled", after={"username": username, "limit": throttle.kind}
+        )
+        db.session.commit()
+        raise LoginThrottled(throttle.until)
 
     user = db.session.scalar(User.by_username(username))
     if user is None:
@@ -79,7 +83,13 @@ def authenticate(username: str, password: str, address: str) -> User:
     elif not user.active:
         reason = "disabled"
     else:
-        db.session.delete(attempt)
+        # The owner's own typos from here no longer count against them.
+        db.session.execute(
+            delete(LoginFailure).where(
+                LoginFailure.username == username,
+                LoginFailure.address == attempt.address,
+            )
+        )
         user.last_login_at = utcnow()
         audit.record("login", entity=user, actor=user)
         db.session.commit()
@@ -402,9 +412,23 @@ def potential_problems(village: Village, potential: PotentialInput) -> dict[str,
     return {}
 
 
+class Refused(Exception):
+    """The rules refuse a change, checked again under the village's lock: what the
+    form checked may have changed since (another report, a designation)."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+        self.problems = problems
+
+
 def record_potential(user: User, village: Village, potential: PotentialInput) -> None:
     """Record a worker potential (replacing one of the same date), re-measure every
-    report against the potential in force at its date, and re-evaluate the status."""
+    report against the potential in force at its date, and re-evaluate the status.
+    Raises Refused if the rules refuse it as the village is now."""
+    locks.lock_village(village)
+    problems = potential_problems(village, potential)
+    if problems:
+        raise Refused(problems)
     before = village_snapshot(village)
     existing = db.session.scalar(
         select(WorkerPotential).where(
@@ -573,7 +597,14 @@ def log_report(
     user: User, village: Village, data: ReportInput, evidence: StoredEvidence | None
 ) -> Report:
     """Log a report; if it is the latest, the village's coverage and status follow it
-    in the same transaction (a village reaching the threshold qualifies at once)."""
+    in the same transaction (a village reaching the threshold qualifies at once).
+    Raises Refused if the rules refuse it as the village is now: reports for other
+    dates logged meanwhile are no conflict, a report for the same date or a
+    designation that locks the date is."""
+    locks.lock_village(village)
+    problems = report_problems(village, data)
+    if problems:
+        raise Refused(problems)
     report = Report(village=village, created_by=user)
     apply_report(report, data, evidence)
     # A new report answers the labour office's return: the village is reviewed again.
@@ -594,7 +625,13 @@ def log_report(
 def correct_report(
     user: User, report: Report, data: ReportInput, evidence: StoredEvidence | None
 ) -> None:
-    """Correct a report; its old values stay in the audit trail."""
+    """Correct a report; its old values stay in the audit trail. Raises Refused if
+    the rules refuse it as the village is now."""
+    locks.lock_village(report.village)
+    db.session.refresh(report)
+    problems = report_problems(report.village, data, report)
+    if problems:
+        raise Refused(problems)
     before = report_snapshot(report)
     apply_report(report, data, evidence)
     report.updated_at = utcnow()

@@ -9,7 +9,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -50,6 +49,18 @@ def changed_meanwhile(form) -> None:
     decision, another report): nothing was saved; say so above what was typed."""
     db.session.rollback()
     form.form_errors.append(str(designations.CHANGED))
+
+
+def refuse(form, refused: services.Refused) -> None:
+    """The rules refused the save as the village is now (checked under its lock):
+    nothing was saved; the problems go next to their fields, above what was typed."""
+    db.session.rollback()
+    for name, message in refused.problems.items():
+        field = getattr(form, name, None)
+        if field is None:
+            form.form_errors.append(str(message))
+        else:
+            field.errors = [*field.errors, str(message)]
 
 
 def listed_villages(**fixed):
@@ -259,8 +270,8 @@ def potential(code: str):
     if form.validate_on_submit():
         try:
             services.record_potential(current_user, village, form.potential())
-        except StaleDataError:
-            changed_meanwhile(form)
+        except services.Refused as refused:
+            refuse(form, refused)
         else:
             flash(_("Worker potential recorded."), "success")
             return redirect(url_for("villages.show", code=village.code))
@@ -301,11 +312,8 @@ def _save_report(form: ReportForm, village, report):
                 services.log_report(current_user, village, form.values(), stored)
             else:
                 services.correct_report(current_user, report, form.values(), stored)
-        except IntegrityError:  # another report for the same date, saved meanwhile
-            db.session.rollback()
-            form.as_of.errors.append(_("There is already a report for this date."))
-        except StaleDataError:  # the village changed meanwhile (e.g. a designation)
-            changed_meanwhile(form)
+        except services.Refused as refused:  # e.g. designated since the form was read
+            refuse(form, refused)
         else:
             if village.status == rules.QUALIFYING != status_before:
                 flash(
