@@ -77,15 +77,12 @@ ROUTES = {
         "/villages/{village}/designations/{designation}/certificate",
     ),
     "villages.certificate_pdf": (
-        "designation",
+        "certificate pdf",
         "/villages/{village}/designations/{designation}/certificate.pdf",
     ),
     "review.queue": ("reviewer", "/review/"),
     "review.batch": ("reviewer", "/review/certificates?start=2014-01-01&end={today}"),
-    "review.batch_pdf": (
-        "reviewer",
-        "/review/certificates.pdf?start=2014-01-01&end={today}",
-    ),
+    "review.batch_pdf": ("batch pdf", "/review/certificates.pdf"),
     "verify.search": ("public", "/verify?number=001/DSJSK/36.03/2026"),
     "verify.show": ("public", "/verify/{token}"),
     "dashboard.index": ("anyone logged in", "/dashboard/"),
@@ -105,6 +102,8 @@ ROUTES = {
     "admin.new_user": ("admin", "/admin/users/new"),
     "admin.edit_user": ("admin", "/admin/users/{user_id}/edit"),
     "admin.reset_password": ("admin post", "/admin/users/{user_id}/password"),
+    "admin.login_throttles": ("admin", "/admin/throttles"),
+    "admin.clear_login_throttle": ("admin post", "/admin/throttles/clear"),
 }
 
 
@@ -324,7 +323,12 @@ def test_only_officers_and_admins_open_the_registration_form(login, account):
 
 # --- The labour office's decisions, certificates and their public verification ---
 
-DESIGNATION_KINDS = ("village review", "designation review", "designation")
+DESIGNATION_KINDS = (
+    "village review",
+    "designation review",
+    "designation",
+    "certificate pdf",
+)
 REVIEWERS = {"reviewer", "admin"}
 
 
@@ -362,6 +366,9 @@ def test_decisions_are_for_reviewers_and_certificates_for_everyone_in_scope(
     url = designation_url(endpoint, KRESEK, designated)
     if kind == "designation":
         assert session.get(url).status_code == 200
+    elif kind == "certificate pdf":  # made by the print view's button, never a GET
+        assert session.get(url).status_code == 302
+        assert session.post(url).mimetype == "application/pdf"
     else:
         fits = kind == "designation review"  # Kresek is designated already
         expected = (400 if fits else 409) if account in REVIEWERS else 403
@@ -397,6 +404,17 @@ def test_the_review_area_is_for_the_labour_office_and_admins(
     session, _ = login(**ACCOUNTS[account])
     response = session.get(ROUTES[endpoint][1].format(today=local_today()))
     assert response.status_code == (200 if account in REVIEWERS else 403)
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_batch_pdfs_are_for_the_labour_office_and_admins(login, designated, account):
+    session, _ = login(**ACCOUNTS[account])
+    days = {"start": "2014-01-01", "end": str(local_today())}
+    response = session.post(ROUTES["review.batch_pdf"][1], days)
+    if account in REVIEWERS:
+        assert response.mimetype == "application/pdf"
+    else:
+        assert response.status_code == 403
 
 
 def test_review_lists_and_batches_hold_nothing_outside_the_scope(login, designated):

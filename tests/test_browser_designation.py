@@ -101,7 +101,7 @@ def test_kresek_is_approved_printed_verified_and_revoked(
 
     # The PDF, fetched with progress by the page and saved by the browser.
     with page.expect_download() as download:
-        page.get_by_role("link", name="Unduh PDF").click()
+        page.get_by_role("button", name="Unduh PDF").click()
     data = Path(download.value.path()).read_bytes()
     expect(page.locator(".download-status")).to_have_text("PDF sudah diunduh.")
     save_pdf_pages_as_pictures(data, "certificate-pdf")

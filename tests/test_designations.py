@@ -489,7 +489,7 @@ def test_revoking_needs_a_reason_and_the_certificate_then_verifies_as_revoked(
     assert ">Sah<" not in page
     # No more printing of it.
     certificate = f"/villages/{KRESEK}/designations/{designated.id}/certificate.pdf"
-    response = reviewer.get(certificate)
+    response = reviewer.post(certificate)
     assert response.status_code == 302
     assert "tidak dapat dicetak" in text(reviewer.get(f"/villages/{KRESEK}"))
     [event] = events("designation.revoke")
@@ -570,7 +570,7 @@ def test_the_print_view_is_the_certificate_on_a4_landscape(reviewer, designated)
 def test_the_pdf_states_the_designation_and_its_qr_code_opens_the_verification(
     client, reviewer, designated
 ):
-    response = reviewer.get(
+    response = reviewer.post(
         f"/villages/{KRESEK}/designations/{designated.id}/certificate.pdf"
     )
     assert response.status_code == 200
@@ -612,7 +612,7 @@ def test_a4_landscape_in_the_pdf(reviewer, designated):
 
     from pypdf import PdfReader
 
-    data = reviewer.get(
+    data = reviewer.post(
         f"/villages/{KRESEK}/designations/{designated.id}/certificate.pdf"
     ).data
     box = PdfReader(BytesIO(data)).pages[0].mediabox
@@ -635,7 +635,9 @@ def test_one_pdf_holds_every_valid_certificate_designated_in_the_range(
     today = local_today().isoformat()
     page = text(reviewer.get(f"/review/certificates?start={today}&end={today}"))
     assert "Unduh PDF (2 piagam)" in page
-    response = reviewer.get(f"/review/certificates.pdf?start={today}&end={today}")
+    assert reviewer.get(f"/review/certificates.pdf?start={today}").status_code == 302
+    assert events("certificate.print") == []
+    response = reviewer.post("/review/certificates.pdf", {"start": today, "end": today})
     assert response.status_code == 200
     pages = pdf_pages(response.data)
     assert len(pages) == 2
@@ -653,13 +655,15 @@ def test_one_pdf_holds_every_valid_certificate_designated_in_the_range(
 def test_a_batch_outside_the_designations_or_with_bad_dates_says_why(
     reviewer, designated
 ):
-    response = reviewer.get("/review/certificates.pdf?start=2015-01-01&end=2015-12-31")
+    response = reviewer.post(
+        "/review/certificates.pdf", {"start": "2015-01-01", "end": "2015-12-31"}
+    )
     assert response.status_code == 400
     assert "Tidak ada piagam sah" in text(response)
     response = reviewer.get("/review/certificates?start=2016-01-01&end=2015-01-01")
     assert response.status_code == 400
     assert "tidak boleh sebelum tanggal pertama" in text(response)
-    response = reviewer.get("/review/certificates.pdf?start=kemarin&end=")
+    response = reviewer.post("/review/certificates.pdf", {"start": "kemarin"})
     assert response.status_code == 400
 
 
@@ -681,7 +685,7 @@ def test_a_batch_over_the_limit_is_refused(
     user = make_user(Role.REVIEWER)
     session.login(user)
     today = local_today().isoformat()
-    response = session.get(f"/review/certificates.pdf?start={today}&end={today}")
+    response = session.post("/review/certificates.pdf", {"start": today, "end": today})
     assert response.status_code == 400
     assert "Lebih dari 1 piagam" in text(response)
 
@@ -771,10 +775,14 @@ def test_every_decision_and_print_is_audited_with_who_before_and_after(
     assert (
         event.after["number"] == FIRST_NUMBER and event.after["status"] == "designated"
     )
-    reviewer.get(f"/villages/{KRESEK}/designations/{designated.id}/certificate")
+    certificate = f"/villages/{KRESEK}/designations/{designated.id}/certificate"
+    reviewer.get(certificate)
+    reviewer.get(certificate + ".pdf")
+    assert events("certificate.print") == []  # looking at it is not making a copy
+    reviewer.post(certificate + ".pdf")
     [printed] = events("certificate.print")
     assert printed.actor.id == reviewer.user.id
-    assert printed.after == {"number": FIRST_NUMBER, "format": "print_view"}
+    assert printed.after == {"number": FIRST_NUMBER, "format": "pdf"}
     page = text(reviewer.get(f"/villages/{KRESEK}"))
     assert "Penetapan disetujui" in page and "Piagam dicetak" in page
 
@@ -788,7 +796,7 @@ def test_a_server_without_pdf_libraries_says_so_and_keeps_the_print_view(
 ):
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
     base = f"/villages/{KRESEK}/designations/{designated.id}/certificate"
-    response = reviewer.get(base + ".pdf")
+    response = reviewer.post(base + ".pdf")
     assert response.status_code == 503
     assert "belum dapat membuat PDF" in text(response)
     assert reviewer.get(base).status_code == 200
@@ -859,6 +867,6 @@ def test_a_certificate_keeps_the_names_it_was_issued_with(client, reviewer, desi
 
 
 def test_prints_show_in_the_audit_trail_in_the_readers_language(reviewer, designated):
-    reviewer.get(f"/villages/{KRESEK}/designations/{designated.id}/certificate")
+    reviewer.post(f"/villages/{KRESEK}/designations/{designated.id}/certificate.pdf")
     page = text(reviewer.get(f"/villages/{KRESEK}"))
-    assert "Tampilan cetak" in page and "print_view" not in page
+    assert "Piagam dicetak" in page and "PDF" in page and '"pdf"' not in page

@@ -87,22 +87,25 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Downloads that take a while (a PDF of many certificates): say that it is being
-// prepared and how much has arrived, then save it. Without JavaScript the link is an
-// ordinary download.
+// prepared and how much has arrived, then save it. Without JavaScript the link (or
+// the form, for a download that is recorded) is an ordinary download.
 document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("a[data-download]").forEach((link) => {
+  document.querySelectorAll("a[data-download], form[data-download]").forEach((link) => {
     // The status line nearest the link: in the same box or one that holds it.
     let box = link.parentElement;
     while (box && !box.querySelector(".download-status")) box = box.parentElement;
     const status = box && box.querySelector(".download-status");
     if (!status) return;
-    link.addEventListener("click", async (event) => {
+    const isForm = link.tagName === "FORM";
+    link.addEventListener(isForm ? "submit" : "click", async (event) => {
       event.preventDefault();
       if (link.getAttribute("aria-disabled") === "true") return;
       link.setAttribute("aria-disabled", "true");
       status.textContent = link.dataset.download;
       try {
-        const response = await fetch(link.href, { credentials: "same-origin" });
+        const response = await fetch(isForm ? link.action : link.href, isForm
+          ? { method: "POST", body: new FormData(link), credentials: "same-origin" }
+          : { credentials: "same-origin" });
         if (!response.ok) throw new Error(String(response.status));
         const reader = response.body.getReader();
         const chunks = [];
@@ -128,7 +131,8 @@ document.addEventListener("DOMContentLoaded", () => {
         status.textContent = link.dataset.done || "";
       } catch (error) {
         status.textContent = link.dataset.failed || "";
-        window.location.href = link.href;  // let the server's own page say what is wrong
+        // Let the server's own page say what is wrong.
+        if (isForm) link.submit(); else window.location.href = link.href;
       } finally {
         link.removeAttribute("aria-disabled");
       }

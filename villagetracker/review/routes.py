@@ -1,4 +1,4 @@
-from flask import current_app, render_template, request
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, func, select
@@ -121,12 +121,15 @@ def batch():
     return _batch_page(form)
 
 
-@bp.route("/certificates.pdf")
+@bp.route("/certificates.pdf", methods=["GET", "POST"])
 @reviewers
 def batch_pdf():
     """One PDF of every valid certificate designated in the date range, for a
-    ceremony: a page each, in the order of their numbers."""
-    form = BatchForm(request.args)
+    ceremony: a page each, in the order of their numbers, recorded in the audit
+    trail. Made only by the batch page's button (a POST); a GET shows that page."""
+    if request.method == "GET":
+        return redirect(url_for("review.batch", **request.args))
+    form = BatchForm(request.form)
     if not form.validate():
         return _batch_page(form)
     limit = current_app.config["CERTIFICATE_BATCH_LIMIT"]

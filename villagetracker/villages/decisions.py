@@ -1,6 +1,6 @@
 """The labour office's decisions on a village, and its certificates."""
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -133,22 +133,30 @@ def _printable(code: str, designation_id: int):
 @bp.route("/<code>/designations/<int(max=2147483647):designation_id>/certificate")
 @login_required
 def certificate(code: str, designation_id: int):
-    """The certificate's print view (A4 landscape)."""
+    """The certificate's print view (A4 landscape). Looking at it records nothing:
+    the official copy is the PDF, made and recorded by the button on this page."""
     designation = _printable(code, designation_id)
     if designation is None:
         return redirect(url_for("villages.show", code=code))
-    page = certificates.render([designation], for_pdf=False)
-    designations.record_print([designation], "print_view")
-    return page
+    return certificates.render([designation], for_pdf=False)
 
 
-@bp.route("/<code>/designations/<int(max=2147483647):designation_id>/certificate.pdf")
+@bp.route(
+    "/<code>/designations/<int(max=2147483647):designation_id>/certificate.pdf",
+    methods=["GET", "POST"],
+)
 @login_required
 def certificate_pdf(code: str, designation_id: int):
-    """The certificate as a PDF, from the print view's template."""
+    """The certificate as a PDF, from the print view's template, recorded in the
+    audit trail as a copy made by this user. Made only by the print view's button
+    (a POST): a GET, such as a link from elsewhere, shows the print view instead."""
     designation = _printable(code, designation_id)
     if designation is None:
         return redirect(url_for("villages.show", code=code))
+    if request.method == "GET":
+        return redirect(
+            url_for("villages.certificate", code=code, designation_id=designation_id)
+        )
     document = certificates.pdf([designation])
     designations.record_print([designation], "pdf")
     name = f"piagam {designation.number} {designation.village.name}"
