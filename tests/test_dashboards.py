@@ -268,6 +268,47 @@ def test_a_target_form_keeps_what_was_typed_and_says_what_is_wrong(login):
     assert db.session.get(RegencySetting, "36.03") is None
 
 
+def target_events() -> list[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.action == "target.set")
+    return db.session.scalars(query.order_by(AuditEvent.id)).all()
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "\u3000"])
+def test_a_target_of_only_white_space_is_refused_and_the_target_stays(login, blank):
+    reviewer, _ = login(Role.REVIEWER, region="36.03")
+    day = local_today() + timedelta(days=40)
+    services.set_target("36.03", 750, day)
+    response = reviewer.post(
+        "/dashboard/36.03/target", {"target": blank, "target_date": day.isoformat()}
+    )
+    assert response.status_code == 400
+    tree = page_tree_any(response)
+    assert tree.cssselect("#target-error")[0].text_content().strip() == "Isi targetnya."
+    setting = db.session.get(RegencySetting, "36.03")
+    assert (setting.target_tenths, setting.target_date) == (750, day)
+    assert len(target_events()) == 1  # the one that set it
+
+
+def test_removing_a_target_is_its_own_button_and_is_audited(login):
+    reviewer, user = login(Role.REVIEWER, region="36.03")
+    day = local_today() + timedelta(days=40)
+    services.set_target("36.03", 750, day)
+    page = page_tree_any(reviewer.get("/dashboard/36.03/target"))
+    (remove,) = page.cssselect('form[action="/dashboard/36.03/target/remove"]')
+    assert remove.get("method") == "post" and remove.cssselect("button")
+    assert remove.cssselect('input[name="csrf_token"]')
+    # Without the form's token nothing is removed.
+    assert reviewer.client.post("/dashboard/36.03/target/remove").status_code == 400
+    assert db.session.get(RegencySetting, "36.03").target_tenths == 750
+    assert reviewer.post("/dashboard/36.03/target/remove").status_code == 302
+    setting = db.session.get(RegencySetting, "36.03")
+    assert (setting.target_tenths, setting.target_date) == (None, None)
+    event = target_events()[-1]
+    assert event.actor_id == user.id
+    assert event.before == {"target_tenths": 750, "target_date": day.isoformat()}
+    assert event.after == {"target_tenths": None, "target_date": None}
+
+
 def page_tree_any(response):
     return lxml.html.fromstring(response.get_data(as_text=True))
 

@@ -198,6 +198,57 @@ def test_bad_reports_are_refused_with_the_form_kept_and_nothing_saved(
     assert db.session.get(Village, KRESEK).status == "registered"
 
 
+REPORT_NUMBERS = (
+    "active_participants",
+    "bpu",
+    "pu",
+    "jakon",
+    "self_paid",
+    "apbd",
+    "apbdes",
+    "csr_other",
+)
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "\u00a0 "])
+@pytest.mark.parametrize("field", REPORT_NUMBERS)
+def test_a_report_number_of_only_white_space_is_missing_not_a_server_error(
+    officer, kresek, field, blank
+):
+    form = report_form(4200, notes="dicatat di balai desa", **{field: blank})
+    response = officer.post(f"/villages/{KRESEK}/reports/new", form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'id="{field}-error"' in page and "Masukkan angka." in page
+    assert "dicatat di balai desa" in page  # what was typed is kept
+    assert "Sudah ada laporan" not in page  # not mistaken for a taken date
+    assert count(Report) == 0
+
+
+def test_a_worker_potential_of_only_white_space_is_missing(officer, kresek):
+    for url, form in [
+        ("/villages/register", {**REGISTRATION, "region_code": "36.03.06.2001"}),
+        (
+            f"/villages/{KRESEK}/potential",
+            {**REGISTRATION, "potential_as_of": "2020-01-01"},
+        ),
+    ]:
+        response = officer.post(url, {**form, "worker_potential": " \t"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, url
+        assert 'id="worker_potential-error"' in page
+        assert "Masukkan potensi tenaga kerja." in page
+    assert count(Village) == 1 and count(WorkerPotential) == 1
+
+
+def test_a_report_date_of_only_white_space_is_missing(officer, kresek):
+    response = officer.post(f"/villages/{KRESEK}/reports/new", report_form(4200, " "))
+    assert response.status_code == 400
+    assert 'id="as_of-error"' in response.get_data(as_text=True)
+    assert "Masukkan tanggal penghitungan." in response.get_data(as_text=True)
+    assert count(Report) == 0
+
+
 def test_a_second_report_for_the_same_date_is_refused(officer, kresek):
     officer.post(f"/villages/{KRESEK}/reports/new", report_form(4000))
     response = officer.post(f"/villages/{KRESEK}/reports/new", report_form(4200))

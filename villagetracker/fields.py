@@ -4,7 +4,14 @@ no Indonesian, so none of its built-in English messages may reach a page."""
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.fields import DateField
-from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from .extensions import db
 from .i18n import format_tenths, parse_percent_tenths
@@ -13,6 +20,19 @@ from .models import Region
 
 def at_most(characters: int) -> Length:
     return Length(max=characters, message=_l("At most %(max)d characters."))
+
+
+class Filled(InputRequired):
+    """Something other than white space was typed. WTForms' InputRequired takes " "
+    for an answer, and a number or date field that reads white space as nothing
+    would then pass on None to be saved: a missing value must be an error here."""
+
+    def __call__(self, form, field) -> None:
+        typed = field.raw_data[0] if field.raw_data else ""
+        if isinstance(typed, str) and not typed.strip():
+            field.errors[:] = []  # "enter a date like ..." says less than "enter it"
+            raise StopValidation(self.message)
+        super().__call__(form, field)
 
 
 def one_of(values) -> AnyOf:

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import ValidationError
 
-from ..fields import IsoDayField, PercentField
+from ..fields import Filled, IsoDayField, PercentField
 from ..i18n import local_today
 
 
@@ -23,9 +23,9 @@ class TargetForm(FlaskForm):
     target = PercentField(
         _l("Coverage target (%)"),
         description=_l("Of the worker potential of the registered villages, e.g. 75."),
-        validators=[InputRequired(_l("Enter the target."))],
+        validators=[Filled(_l("Enter the target."))],
         lowest=1,
     )
     target_date = DayAheadField(
-        _l("To be reached by"), validators=[InputRequired(_l("Enter the date."))]
+        _l("To be reached by"), validators=[Filled(_l("Enter the date."))]
     )

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import ValidationError
 
+from ..fields import Filled
 from ..villages.forms import DayField
 
 
@@ -12,10 +13,10 @@ class BatchForm(FlaskForm):
         csrf = False  # it only reads
 
     start = DayField(
-        _l("Designated from"), validators=[InputRequired(_l("Enter the first day."))]
+        _l("Designated from"), validators=[Filled(_l("Enter the first day."))]
     )
     end = DayField(
-        _l("Designated until"), validators=[InputRequired(_l("Enter the last day."))]
+        _l("Designated until"), validators=[Filled(_l("Enter the last day."))]
     )
 
     def validate_end(self, field) -> None:

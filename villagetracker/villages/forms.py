@@ -9,7 +9,6 @@ from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Optional,
     Regexp,
     ValidationError,
@@ -18,7 +17,7 @@ from wtforms.widgets import TextInput
 
 from .. import evidence, rules, services
 from ..designations import Signatory
-from ..fields import IsoDayField, SignatoryFields, at_most, one_of
+from ..fields import Filled, IsoDayField, SignatoryFields, at_most, one_of
 from ..i18n import SOURCE_LABELS, local_today, parse_whole_number
 
 # The programme has counted participants since BPJS Ketenagakerjaan began in 2014.
@@ -85,7 +84,7 @@ class DayField(IsoDayField):
 
 def required_number(label, minimum=0):
     return WholeNumberField(
-        label, validators=[InputRequired(_l("Enter a number."))], minimum=minimum
+        label, validators=[Filled(_l("Enter a number."))], minimum=minimum
     )
 
 
@@ -93,7 +92,7 @@ class PotentialFields:
     worker_potential = WholeNumberField(
         _l("Worker potential"),
         description=_l("Eligible workers in the village: the denominator of coverage."),
-        validators=[InputRequired(_l("Enter the worker potential."))],
+        validators=[Filled(_l("Enter the worker potential."))],
         minimum=1,
     )
     source = SelectField(
@@ -109,7 +108,7 @@ class PotentialFields:
     )
     potential_as_of = DayField(
         _l("Worker potential as of"),
-        validators=[InputRequired(_l("Enter the date of the number."))],
+        validators=[Filled(_l("Enter the date of the number."))],
     )
 
     def validate_source_note(self, field) -> None:
@@ -185,7 +184,7 @@ class PotentialForm(FlaskForm, PotentialFields):
 
 class ReportForm(FlaskForm):
     as_of = DayField(
-        _l("As of"), validators=[InputRequired(_l("Enter the date of the count."))]
+        _l("As of"), validators=[Filled(_l("Enter the date of the count."))]
     )
     active_participants = required_number(_l("Active participants"))
     bpu = required_number(_l("BPU (informal workers)"))
