@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import dataset  # noqa: E402
+import hostile  # noqa: E402
 import report  # noqa: E402
 from http_session import Session, csrf  # noqa: E402
 from serve import Gunicorn, wrk  # noqa: E402
@@ -159,6 +160,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.db}.json").write_text(json.dumps(results, indent=2) + "\n")
     report.render(RESULTS, ROOT / "bench" / "RESULTS.md")
+    if hostile.RESULTS.exists():  # render() rewrites the file whole: add it back
+        hostile.write_section()
     print(f"wrote bench/results/{args.db}.json and bench/RESULTS.md")
 
 

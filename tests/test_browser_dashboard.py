@@ -107,7 +107,7 @@ def test_an_officer_exports_then_loads_a_spreadsheet(page, register, log, make_u
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").first.click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    header = next(csv.reader(io.StringIO(text)))
+    header = next(csv.reader(io.StringIO(text), delimiter=";"))  # Indonesian CSV
 
     def upload(rows):
         buffer = io.StringIO()

@@ -46,9 +46,12 @@ def officer(login):
 
 
 def csv_rows(response) -> list[list[str]]:
+    """A CSV download's rows: `;` separated in Indonesian, `,` in English."""
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     text = response.get_data().decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    first = text.split("\r\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def xlsx_rows(response) -> list[list]:
@@ -96,10 +99,13 @@ def test_the_villages_export_has_exactly_the_filtered_list_in_the_users_language
     assert first["Kabupaten/kota"] == "Kabupaten Tangerang"
     assert first["Provinsi"] == "Banten"
     assert (first["Peserta aktif"], first["Potensi tenaga kerja"]) == ("950", "1000")
-    assert first["Cakupan (%)"] == "95.0"
+    assert first["Cakupan (%)"] == "95,0"  # as Excel set to Indonesian reads it
     assert first["Status"] == "Memenuhi syarat"
 
     officer.post("/language", {"lang": "en"})
+    text = officer.get("/villages/export.csv?area=36.03.06&sort=coverage").get_data()
+    assert text.decode("utf-8-sig").startswith("Village code,Village,District,")
+    assert ",95.0," in text.decode()
     rows = xlsx_rows(officer.get("/villages/export.xlsx?area=36.03.06&sort=coverage"))
     assert rows[0][:3] == ["Village code", "Village", "District"]
     assert [row[0] for row in rows[1:]] == [
@@ -163,9 +169,10 @@ def test_text_that_a_spreadsheet_would_run_is_kept_as_text(register, log, office
     rows = csv_rows(officer.get("/villages/reports.csv"))
     assert rows[1][-1] == '\'=HYPERLINK("http://example.com")'
     # Read back, the apostrophe goes: the note round-trips unchanged.
-    from villagetracker.spreadsheets import read_rows
+    from villagetracker.spreadsheets import ReadingLimits, read_rows
 
-    assert read_rows("x.csv", to_csv(rows))[1][1][-1] == report.notes
+    read = list(read_rows("x.csv", to_csv(rows), ReadingLimits(rows=10)))
+    assert read[1][1][-1] == report.notes
 
 
 # --- The template ---
@@ -403,7 +410,8 @@ def test_a_report_locked_by_a_designation_cannot_be_corrected_by_import(
 
 def test_the_data_is_checked_again_when_the_import_is_confirmed(tangerang, officer):
     """Between preview and confirmation, the form logged a report for the same
-    village and date: the import now finds it a correction, not an addition."""
+    village and date: the import is refused, naming the row (the preview showed an
+    addition); confirmed again from the fresh preview, it corrects that report."""
     header = template_header(officer)
     token, _ = preview_of(officer, to_csv([header, row(KRESEK, "2025-09-30", 1)]))
     # (Kresek is not registered in this scope: the row is a problem at once.)
@@ -412,6 +420,11 @@ def test_the_data_is_checked_again_when_the_import_is_confirmed(tangerang, offic
     )
     officer.post(
         "/villages/36.03.06.2003/reports/new", report_form(800, as_of="2025-09-30")
+    )
+    refused = officer.post(f"/imports/{token}/commit")
+    assert refused.headers["Location"].endswith(f"/imports/{token}")
+    assert "36.03.06.2003" in officer.get(refused.headers["Location"]).get_data(
+        as_text=True
     )
     officer.post(f"/imports/{token}/commit")
     db.session.expire_all()

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
-from . import access, audit, rules, services, spreadsheets
+from . import access, audit, locks, rules, services, spreadsheets
 from .extensions import db
 from .models import (
     Designation,
@@ -61,6 +61,7 @@ EXAMPLE_ROW = {
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 CHUNK = 500  # codes per IN (...) when loading what the rows refer to
 PENDING_FOR = timedelta(days=1)
+SHOWN = 5  # names or rows a message lists before "and N more"
 
 
 @dataclass
@@ -95,10 +96,17 @@ class Check:
     unchanged: int = 0
     rows: int = 0
     now_qualifying: int = 0  # villages the committed reports made qualifying
+    # Rows whose village and date changed since the preview (found on confirming).
+    conflicts: list[RowProblem] = field(default_factory=list)
 
     @property
     def can_commit(self) -> bool:
-        return not self.file_problem and not self.problems and self.changes > 0
+        return (
+            not self.file_problem
+            and not self.problems
+            and not self.conflicts
+            and self.changes > 0
+        )
 
     @property
     def changes(self) -> int:
@@ -123,6 +131,15 @@ def _label(key: str) -> str:
     return next(str(c.label) for c in spreadsheets.REPORT_COLUMNS if c.key == key)
 
 
+def some(names: list[str]) -> str:
+    """The first few of ``names``, each cut short if long, and how many more: a
+    message never repeats a file's four million headings."""
+    shown = ", ".join(spreadsheets.echo(name) for name in names[:SHOWN])
+    if len(names) > SHOWN:
+        shown += " " + str(_l("and %(num)s more", num=len(names) - SHOWN))
+    return shown
+
+
 def _columns(header: list[str]) -> tuple[dict[int, str], str | None]:
     """Which column holds which value, or what is wrong with the headings."""
     known = _header_keys()
@@ -134,20 +151,17 @@ def _columns(header: list[str]) -> tuple[dict[int, str], str | None]:
         if key is None:
             unknown.append(heading)
         elif key in positions.values():
-            return {}, str(_l("The column %(name)s appears twice.", name=heading))
+            name = spreadsheets.echo(heading)
+            return {}, str(_l("The column %(name)s appears twice.", name=name))
         else:
             positions[index] = key
     missing = [_label(key) for key in REQUIRED if key not in positions.values()]
     if unknown or missing:
         parts = []
         if missing:
-            parts.append(
-                str(_l("Missing columns: %(names)s.", names=", ".join(missing)))
-            )
+            parts.append(str(_l("Missing columns: %(names)s.", names=some(missing))))
         if unknown:
-            parts.append(
-                str(_l("Unknown columns: %(names)s.", names=", ".join(unknown)))
-            )
+            parts.append(str(_l("Unknown columns: %(names)s.", names=some(unknown))))
         parts.append(str(_l("Use the template's columns.")))
         return {}, " ".join(parts)
     return positions, None
@@ -155,26 +169,78 @@ def _columns(header: list[str]) -> tuple[dict[int, str], str | None]:
 
 def read(filename: str, content: bytes) -> tuple[list[tuple[int, dict]], str | None]:
     """The file's rows as (row number, {column key: text}), or what is wrong with the
-    file as a whole: not a spreadsheet, empty, wrong columns, too many rows."""
+    file as a whole: not a spreadsheet, empty, wrong columns, too many rows, columns
+    or characters. The headings are checked before any row is read, and reading
+    stops at the first limit passed."""
+    limits = spreadsheets.ReadingLimits(rows=current_app.config["IMPORT_MAX_ROWS"])
     try:
-        rows = spreadsheets.read_rows(filename, content)
-    except spreadsheets.NotASpreadsheet:
-        return [], str(_l("This file is not a spreadsheet: upload CSV or XLSX."))
-    if not rows:
-        return [], str(_l("The file is empty."))
-    positions, problem = _columns(rows[0][1])
-    if problem:
-        return [], problem
-    limit = current_app.config["IMPORT_MAX_ROWS"]
-    if len(rows) - 1 > limit:
-        return [], str(_l("At most %(limit)s rows in one file; split it.", limit=limit))
-    if len(rows) == 1:
+        rows = spreadsheets.read_rows(filename, content, limits)
+        header = next(rows, None)
+        if header is None:
+            return [], str(_l("The file is empty."))
+        positions, problem = _columns(header[1])
+        if problem:
+            return [], problem
+        records = [
+            (number, {key: _cell(row, index) for index, key in positions.items()})
+            for number, row in rows
+        ]
+    except spreadsheets.Refused as refusal:
+        return [], refusal_message(refusal)
+    if not records:
         return [], str(_l("The file has its columns but no rows."))
-    records = [
-        (number, {key: _cell(row, index) for index, key in positions.items()})
-        for number, row in rows[1:]
-    ]
     return records, None
+
+
+def refusal_message(refusal: spreadsheets.Refused) -> str:
+    """Why a file was refused as a whole, in the reader's language."""
+    if isinstance(refusal, spreadsheets.TooManyBlankRows):
+        return str(
+            _l(
+                "The file has more than %(limit)s empty rows. Delete them and upload "
+                "it again.",
+                limit=refusal.limit,
+            )
+        )
+    if isinstance(refusal, spreadsheets.TooManyRows):
+        limit = refusal.limit
+        return str(_l("At most %(limit)s rows in one file; split it.", limit=limit))
+    if isinstance(refusal, spreadsheets.TooManyColumns):
+        return str(
+            _l(
+                "Row %(row)s has more than %(limit)s columns. Use the template's "
+                "columns.",
+                row=refusal.row,
+                limit=refusal.limit,
+            )
+        )
+    if isinstance(refusal, spreadsheets.CellTooLong):
+        return str(
+            _l(
+                "Row %(row)s, column %(column)s holds more than %(limit)s characters "
+                "(%(start)s).",
+                row=refusal.row,
+                column=refusal.column,
+                limit=refusal.limit,
+                start=refusal.start,
+            )
+        )
+    if isinstance(refusal, spreadsheets.TooLargeUnpacked):
+        return str(
+            _l(
+                "This XLSX file unpacks to more data than an import takes. Delete "
+                "what is not needed or split it, or save the sheet as CSV."
+            )
+        )
+    if isinstance(refusal, spreadsheets.UnreadableText):
+        return str(
+            _l(
+                "The file's characters cannot be read with confidence: it is not "
+                "UTF-8, UTF-16 or Windows-1252 text. Save it from the spreadsheet as "
+                "CSV UTF-8, or as XLSX, and upload it again."
+            )
+        )
+    return str(_l("This file is not a spreadsheet: upload CSV or XLSX."))
 
 
 def check(user: User, filename: str, content: bytes) -> Check:
@@ -190,13 +256,27 @@ def _cell(row: list[str], index: int) -> str:
 
 
 def _check_records(user: User, records: list[tuple[int, dict]]) -> Check:
-    result = Check(rows=len(records))
+    return _summary(len(records), _outcomes(user, records)[0])
+
+
+def _outcomes(user: User, records: list[tuple[int, dict]]) -> tuple[dict, dict]:
+    """Each row's outcome by its number (its problems, its change, or None), and
+    the villages the rows name that the user may see."""
     loaded = _load(user, records)
     seen: dict[tuple[str, str], int] = {}  # (code, date) -> the first row with them
     examples = _example_notes()
     form = ReportForm(None, formdata=None, meta={"csrf": False})
-    for number, record in records:
-        outcome = _check_row(form, number, record, loaded, seen, examples)
+    outcomes = {
+        number: _check_row(form, number, record, loaded, seen, examples)
+        for number, record in records
+    }
+    return outcomes, loaded[0]
+
+
+def _summary(rows: int, outcomes: dict) -> Check:
+    result = Check(rows=rows)
+    for number in sorted(outcomes):
+        outcome = outcomes[number]
         if isinstance(outcome, list):
             result.problems.extend(outcome)
         elif outcome is None:
@@ -253,7 +333,8 @@ def _example_notes() -> set[str]:
 
 
 def _problem(row: int, key: str, value: str, message) -> RowProblem:
-    return RowProblem(row, _label(key), value, str(message))
+    # The value is quoted back cut short: a cell can hold 5,000 characters.
+    return RowProblem(row, _label(key), spreadsheets.echo(value), str(message))
 
 
 def _iso_day(text: str) -> str:
@@ -329,6 +410,58 @@ def _load(user: User, records) -> tuple[dict, dict, dict]:
     return villages, facts, reports
 
 
+def _changed_since(result: Check, since) -> list[RowProblem]:
+    """The rows to write whose report, or whose village's designation, is newer
+    than the preview: what the uploader confirmed is no longer what they saw."""
+    conflicts = []
+    changes = sorted(result.additions + result.corrections, key=lambda c: c.row)
+    for change in changes:
+        report = change.report
+        if report is not None and (report.updated_at or report.created_at) >= since:
+            message = _l(
+                "row %(row)s (%(code)s, %(day)s): its report was logged or corrected "
+                "after the preview",
+                row=change.row,
+                code=change.village.code,
+                day=format_date(change.values.as_of),
+            )
+            conflicts.append(RowProblem(change.row, _label("as_of"), "", str(message)))
+    codes = sorted({change.village.code for change in changes})
+    designated = set()
+    for chunk in _chunks(codes):
+        designated.update(
+            db.session.scalars(
+                select(Designation.village_code).where(
+                    Designation.village_code.in_(chunk),
+                    Designation.designated_at >= since,
+                )
+            )
+        )
+    for change in changes:
+        if change.village.code in designated:
+            message = _l(
+                "row %(row)s (%(code)s): the village was designated after the preview",
+                row=change.row,
+                code=change.village.code,
+            )
+            conflicts.append(RowProblem(change.row, _label("code"), "", str(message)))
+    return sorted(conflicts, key=lambda conflict: conflict.row)
+
+
+def conflicts_message(conflicts: list[RowProblem]) -> str:
+    """Which rows changed since the preview: a few, and how many more."""
+    rows = "; ".join(conflict.message for conflict in conflicts[:SHOWN])
+    if len(conflicts) > SHOWN:
+        rows += " " + str(_l("and %(num)s more", num=len(conflicts) - SHOWN))
+    return str(
+        _l(
+            "Some rows changed after the preview, so nothing was written: %(rows)s. "
+            "Check the preview and confirm again.",
+            rows=rows,
+        )
+    )
+
+
 # --- The template ---
 
 
@@ -375,17 +508,52 @@ def keep(user: User, filename: str, content: bytes) -> PendingImport:
     return pending
 
 
+def seen(pending: PendingImport) -> None:
+    """The uploader is shown the preview again after a refusal: changes made before
+    now are in what they confirm next."""
+    pending.created_at = utcnow()
+    db.session.commit()
+
+
 def discard(pending: PendingImport) -> None:
     db.session.delete(pending)
     db.session.commit()
 
 
 def commit(user: User, pending: PendingImport) -> Check:
-    """Check the kept file again (the data may have changed since the preview) and,
-    if every row passes, write all its reports in one transaction. Returns the check:
-    when it cannot commit, nothing was written."""
-    result = check(user, pending.filename, pending.content)
-    if not result.can_commit:
+    """Check the kept file again and, if every row passes and none of the rows it
+    writes changed since the preview, write all its reports in one transaction.
+    Returns the check: when it cannot commit, nothing was written.
+
+    The file is checked first without a lock (the long part: every row through the
+    report form). Then its villages are locked (``locks.lock_villages``; on SQLite
+    the database's write lock) and read afresh, and the rows of every village whose
+    revision moved meanwhile (any report, correction, potential or decision raises
+    it) are checked again; the rest holds as checked. So the lock is held for the
+    writes and little more, and nothing can change those villages in between.
+    Reports logged meanwhile for other dates of the file's villages do not stop the
+    import; a report logged or corrected for one of its own village and dates, or a
+    designation of one of its villages, does (``Check.conflicts``)."""
+    records, problem = read(pending.filename, pending.content)
+    if problem:
+        return Check(file_problem=problem)
+    outcomes, villages = _outcomes(user, records)
+    revisions = {code: village.revision for code, village in villages.items()}
+    locked = locks.lock_villages(revisions)
+    moved = {
+        code
+        for code, revision in revisions.items()
+        if code not in locked or locked[code].revision != revision
+    }
+    if moved:
+        again = [
+            (number, record) for number, record in records if record["code"] in moved
+        ]
+        outcomes.update(_outcomes(user, again)[0])
+    result = _summary(len(records), outcomes)
+    if result.can_commit:
+        result.conflicts = _changed_since(result, pending.created_at)
+    if not result.can_commit:  # nothing written; the lock goes with the request
         return result
     # Ids rather than related objects: assigning relationships costs more than
     # everything else here when it is done 10,000 times.

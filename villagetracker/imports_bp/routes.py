@@ -121,6 +121,11 @@ def commit(token: str):
             "error",
         )
         return redirect(url_for(".preview", token=token))
+    if check.conflicts:
+        # What they now see is the preview to confirm: it is checked from here on.
+        imports.seen(pending)
+        flash(imports.conflicts_message(check.conflicts), "error")
+        return redirect(url_for(".preview", token=token))
     if not check.can_commit:
         flash(_("The file no longer passes the checks. Nothing was written."), "error")
         return preview_page(pending, check, 409)
