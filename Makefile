@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app villagetracker
 CATALOGUES := villagetracker/translations
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core, at most 4; JOBS=0 runs in this process.
+JOBS ?= auto
 # sqlite (default) or postgres: a throwaway PostgreSQL cluster for the run (.ci/with-postgres)
 DB ?= sqlite
 ifeq ($(DB),postgres)
@@ -13,7 +15,7 @@ else ifneq ($(DB),sqlite)
 $(error DB must be sqlite or postgres)
 endif
 
-.PHONY: run test bench install install-test translations messages lint format clean
+.PHONY: run test audit bench install install-test translations messages lint format clean
 
 ## run: install, migrate, load the regions and demo logins, serve on 127.0.0.1:5000
 run: install
@@ -24,11 +26,18 @@ run: install
 
 ## test: the whole suite (browser tests need Debian's chromium); DB=postgres for PostgreSQL
 test: install-test
-	$(WITH_DB) $(BIN)/pytest $(PYTEST_ARGS)
+	$(WITH_DB) $(BIN)/pytest -n $(JOBS) --maxprocesses 4 $(PYTEST_ARGS)
+
+## audit: pip-audit over the installed packages against PyPI's advisories; where those
+## cannot be reached it says so and fails (.ci/audit) rather than pass having checked nothing
+audit: install-test $(VENV)/.installed-audit
+	.ci/audit
 
 ## bench: the national benchmark (needs Debian's wrk; about 10 minutes a database):
-## both databases by default, DB=sqlite or DB=postgres for one; see bench/RESULTS.md
+## both databases by default, DB=sqlite or DB=postgres for one; first the hostile
+## spreadsheets (bench/hostile.py); see bench/RESULTS.md
 bench: install-test
+	$(BIN)/python bench/hostile.py
 ifeq ($(origin DB),file)
 	$(BIN)/python bench/run.py --db sqlite
 	.ci/with-postgres $(BIN)/python bench/run.py --db postgres
@@ -41,9 +50,10 @@ endif
 install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
 
+# The setuptools a new venv starts with (65.5 on Python 3.11) has published advisories.
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip 'setuptools>=83'
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.created setup.cfg pyproject.toml
@@ -52,6 +62,10 @@ $(VENV)/.installed: $(VENV)/.created setup.cfg pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,postgres,server]'
+	touch $@
+
+$(VENV)/.installed-audit: $(VENV)/.installed
+	$(BIN)/pip install --quiet --upgrade pip 'setuptools>=83' -e '.[audit]'
 	touch $@
 
 ## translations: compile the .po catalogues into the .mo files Flask-Babel reads

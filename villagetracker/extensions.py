@@ -1,7 +1,9 @@
 """Extension objects, created here and bound to the app in ``create_app``."""
 
+import re
 import sqlite3
 
+from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,9 +11,12 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from limits.errors import ConfigurationError
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from .config import ConfigError
 
 # Named constraints, so that Alembic can alter and drop them on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -32,8 +37,57 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
+
+
+class SharedLimiter(Limiter):
+    """Flask-Limiter counting in the store named by ``RATELIMIT_STORAGE_URI``.
+
+    With several workers the counts must live in a store they all share (Redis), or
+    each worker counts alone and N workers let N times the limit through. A store
+    that cannot be reached at start is a mistake in the settings (a wrong address,
+    Redis not installed or not started), so the app refuses to start and says why,
+    instead of quietly counting per worker. Once running, if Redis goes away, each
+    worker counts in its own memory until Redis answers again (the in-memory
+    fallback): officers keep working and verification keeps answering, with the
+    limit per worker for that while, rather than every limited page failing.
+    """
+
+    def init_app(self, app: Flask) -> None:
+        uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+        shown = re.sub(r"//[^@/]*@", "//", uri)  # never print a password
+        if uri.startswith(REDIS_SCHEMES):
+            # A Redis that stops answering must not hold requests: give up in 2 s.
+            app.config.setdefault(
+                "RATELIMIT_STORAGE_OPTIONS",
+                {"socket_connect_timeout": 2, "socket_timeout": 2},
+            )
+        try:
+            super().init_app(app)
+        except ConfigurationError as error:
+            raise ConfigError(
+                f"VILLAGETRACKER_RATELIMIT_STORAGE_URI={shown}: {error}. Redis needs "
+                "the server extra: pip install '.[server]'."
+            ) from error
+        self._storage_dead = False  # this app's store, not a previous app's state
+        if not uri.startswith("memory://") and not self.storage.check():
+            raise ConfigError(
+                f"The rate limit store VILLAGETRACKER_RATELIMIT_STORAGE_URI={shown} "
+                "does not answer. Start it (apt-get install redis-server), correct "
+                "the address, or leave the variable unset to count in each worker's "
+                "memory (one worker only)."
+            )
+
+
 # Limits only where a route asks for one (public verification); none by default.
-limiter = Limiter(key_func=get_remote_address)
+# Keys start with "villagetracker" so that a Redis shared with other work (a job
+# queue) keeps them apart.
+limiter = SharedLimiter(
+    key_func=get_remote_address,
+    key_prefix="villagetracker",
+    in_memory_fallback_enabled=True,
+)
 
 
 @event.listens_for(Engine, "connect")
@@ -44,5 +98,7 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # A writer waits for the write lock rather than fail: a large import holds it
+        # for several seconds (about 6 s per 10,000 rows), and reports queue behind it.
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
