@@ -4,9 +4,9 @@ fails leaves no file behind, and the files a killed process left are found."""
 import io
 import os
 import time
-from datetime import date
 
 import pytest
+from conftest import report_values as values
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -16,20 +16,6 @@ from villagetracker.models import Report
 
 KRESEK = "36.03.06.2018"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def values(active, as_of=date(2019, 9, 1)):
-    return services.ReportInput(
-        as_of=as_of,
-        active_participants=active,
-        bpu=active,
-        pu=0,
-        jakon=0,
-        self_paid=active,
-        apbd=0,
-        apbdes=0,
-        csr_other=0,
-    )
 
 
 def stored_upload(app):

@@ -9,7 +9,7 @@ import time
 from datetime import date
 
 import pytest
-from conftest import CSRF_FIELD, report_form
+from conftest import CSRF_FIELD, report_form, report_values
 from sqlalchemy import func, select
 from test_designations import approve, http_session
 
@@ -86,17 +86,7 @@ def someone_logs(code: str, active: int, day: date) -> Report:
     from villagetracker.models import Village
 
     village = db.session.get(Village, code)
-    values = services.ReportInput(
-        as_of=day,
-        active_participants=active,
-        bpu=active,
-        pu=0,
-        jakon=0,
-        self_paid=active,
-        apbd=0,
-        apbdes=0,
-        csr_other=0,
-    )
+    values = report_values(active, day)
     return services.log_report(village.registered_by, village, values, None)
 
 
