@@ -652,6 +652,13 @@ def test_one_pdf_holds_every_valid_certificate_designated_in_the_range(
     assert len(printed) == 2
 
 
+def test_a_batch_pdf_link_with_any_query_leads_to_the_batch_page(reviewer, designated):
+    for query in ("start=2019-01-01&end=2019-12-31", "endpoint=x", "_method=POST"):
+        response = reviewer.get(f"/review/certificates.pdf?{query}")
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/review/certificates")
+
+
 def test_a_batch_outside_the_designations_or_with_bad_dates_says_why(
     reviewer, designated
 ):

@@ -99,3 +99,14 @@ def test_evidence_check_lists_and_removes_files_no_report_names(app, kresek):
     removed = runner.invoke(args=["evidence", "check", "--remove"])
     assert f"removed: {orphan}" in removed.output
     assert files(app) == {kept.file}
+
+
+def test_evidence_a_correction_replaced_stays_with_the_audit_trail(app, kresek):
+    first = stored_upload(app)
+    report = services.log_report(kresek.registered_by, kresek, values(4200), first)
+    second = stored_upload(app)
+    services.correct_report(kresek.registered_by, report, values(4300), second)
+    hour_ago = time.time() - evidence.GRACE_SECONDS - 1
+    for stored in (first, second):
+        os.utime(evidence.path_of(stored.file), (hour_ago, hour_ago))
+    assert list(evidence.unreferenced()) == []  # the first is the correction's "before"

@@ -407,3 +407,38 @@ def test_an_xlsx_with_a_document_type_is_refused():
             zf.writestr(name, data)
     with pytest.raises(spreadsheets.NotASpreadsheet):
         list(read_rows("l.xlsx", buffer.getvalue(), ReadingLimits(rows=5)))
+
+
+def test_a_sea_of_empty_cells_is_refused_by_the_element_budget():
+    """48 MB of <c/> would be twelve million elements, over a minute of parsing:
+    the reader counts elements against a budget per row it may read."""
+    flood = b"<row>" + b"<c/>" * 40_000 + b"</row>"
+    content = xlsx(template_sheet(), sheet_extra=flood)
+    with pytest.raises(spreadsheets.TooLargeUnpacked):
+        list(read_rows("l.xlsx", content, ReadingLimits(rows=10)))
+    assert list(read_rows("l.xlsx", xlsx(template_sheet()), ReadingLimits(rows=10)))
+
+
+def test_text_in_all_cells_together_is_bounded(monkeypatch):
+    """One shared string named by every cell costs its length in every cell: the
+    reader stops at a total of text, whatever the file's own size."""
+    monkeypatch.setattr(spreadsheets, "MAX_TEXT_CHARACTERS", 5_000)
+    rows = "".join(cells(n, line()[:11] + ["x" * 400]) for n in range(2, 20))
+    with pytest.raises(spreadsheets.TooLargeUnpacked):
+        list(read_rows("l.xlsx", xlsx(cells(1, HEADER) + rows), ReadingLimits(100)))
+
+
+def test_a_zip_that_hides_how_many_files_it_holds_is_refused():
+    """zipfile reads the whole directory whatever count the archive declares."""
+    buffer = io.BytesIO()
+    original = io.BytesIO(xlsx(template_sheet()))
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        for number in range(spreadsheets.XLSX_MAX_ENTRIES + 100):
+            target.writestr(f"x/{number}", b"")
+    data = bytearray(buffer.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 1, 1)  # "one file" on disk and in all
+    with pytest.raises(spreadsheets.TooLargeUnpacked):
+        list(read_rows("l.xlsx", bytes(data), ReadingLimits(rows=10)))

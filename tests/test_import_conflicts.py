@@ -236,3 +236,26 @@ def test_an_import_commits_while_officers_log_other_dates_of_its_villages(
 
 def csrf(send) -> dict:
     return {"csrf_token": CSRF_FIELD.search(send("/imports/")[1]).group(1)}
+
+
+def test_a_correction_the_confirming_session_read_before_is_seen_afresh(officer):
+    """The confirmation checks the file, then locks and checks again: a correction
+    made between the two must be seen with its new time, not the copy the session
+    read first (which would let the import undo it without a word)."""
+    day = date(2025, 9, 30)
+    logged = someone_logs(CISOKA, 500, day)
+    token = previewed(officer, [line(CISOKA, "2025-09-30", 900)])
+    pending = db.session.scalar(
+        select(PendingImport).where(PendingImport.token == token)
+    )
+    stale = db.session.get(Report, logged.id)  # as the first, unlocked check read it
+    assert stale.active_participants == 500
+    form = report_form(550, as_of="2025-09-30", notes="dikoreksi")
+    edit = f"/villages/{CISOKA}/reports/{logged.id}/edit"
+    assert officer.post(edit, form).status_code == 302  # another session, committed
+
+    result = imports.commit(officer.user, pending)
+
+    assert not result.can_commit
+    db.session.rollback()
+    assert active_on(CISOKA, day) == 550

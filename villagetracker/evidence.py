@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from .extensions import db
-from .models import Report
+from .models import AuditEvent, Report
 
 # Written but not yet committed: a file this young may belong to a save in progress.
 GRACE_SECONDS = 3600
@@ -107,13 +107,18 @@ def _remove_uncommitted(session: Session, transaction) -> None:
 
 
 def unreferenced(grace_seconds: int = GRACE_SECONDS) -> Iterator[Path]:
-    """Files in the evidence folder that no report names, older than the grace time
-    (a younger one may belong to a save still in progress)."""
+    """Files in the evidence folder that neither a report nor the audit trail names
+    (a correction that brought a new file keeps the old one, named in its record),
+    older than the grace time (a younger one may belong to a save in progress)."""
     named = set(
         db.session.scalars(
             select(Report.evidence_file).where(Report.evidence_file.is_not(None))
         )
     )
+    corrections = select(AuditEvent.before).where(AuditEvent.action == "report.correct")
+    for before in db.session.scalars(corrections.execution_options(yield_per=1000)):
+        if before and before.get("evidence_file"):
+            named.add(before["evidence_file"])
     cutoff = time.time() - grace_seconds
     for path in sorted(folder().iterdir()):
         if path.is_file() and path.name not in named and path.stat().st_mtime < cutoff:

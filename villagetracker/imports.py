@@ -400,11 +400,14 @@ def _load(user: User, records) -> tuple[dict, dict, dict]:
         ):
             facts[designation.village_code].locked = designation
         if days:
+            # Loaded whole (the reports the file may correct), and afresh: when
+            # the confirmation checks again under the lock, a report corrected
+            # meanwhile must show its new values and time, not the session's copy.
             for report in db.session.scalars(
-                select(Report).where(
-                    Report.village_code.in_(found), Report.as_of.in_(days)
-                )
-            ):  # loaded whole: those are the reports the file may correct
+                select(Report)
+                .where(Report.village_code.in_(found), Report.as_of.in_(days))
+                .execution_options(populate_existing=True)
+            ):
                 facts[report.village_code].report_days[report.as_of] = report.id
                 reports[report.village_code, report.as_of] = report
     return villages, facts, reports

@@ -209,6 +209,17 @@ MAX_RECORD_CHARACTERS = 128 * 1024
 XLSX_MAX_PART_BYTES = 48 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_MAX_ENTRIES = 1_000  # a workbook has a few dozen files
+# The workbook, its relations and its styles are a few kilobytes in any real file.
+XLSX_MAX_SMALL_PART_BYTES = 1024 * 1024
+# XML elements parsed in all parts, per row the limits allow: a row of 14 filled
+# cells is about 30 (row, c, v), 45 with inline strings. Each element costs a few
+# microseconds of Python, so this, not the bytes, bounds the time an XLSX takes
+# (48 MB of empty <c/> would be twelve million of them).
+XLSX_ELEMENTS_PER_ROW = 48
+XLSX_ELEMENTS_BESIDE_ROWS = 20_000  # workbook, relations, styles: hundreds in Excel's
+# Text in all the cells read, at most: a shared string is stored once but copied
+# into every cell that names it, so a tiny file could otherwise fill the memory.
+MAX_TEXT_CHARACTERS = 8 * 1024 * 1024
 ECHO_CHARACTERS = 60  # a value quoted back in a message, at most
 CHUNK_BYTES = 64 * 1024
 
@@ -301,7 +312,7 @@ class _RowCounter:
     the header, or as many empty rows (which cost reading too)."""
 
     def __init__(self, limits: ReadingLimits):
-        self.limits, self.filled, self.blank = limits, 0, 0
+        self.limits, self.filled, self.blank, self.characters = limits, 0, 0, 0
 
     def counts(self, number: int, row: list[str]) -> bool:
         if not row:
@@ -317,6 +328,9 @@ class _RowCounter:
         for index, cell in enumerate(row):
             if len(cell) > self.limits.cell_characters:
                 raise CellTooLong(number, index + 1, cell, self.limits.cell_characters)
+            self.characters += len(cell)
+        if self.characters > MAX_TEXT_CHARACTERS:
+            raise TooLargeUnpacked("text")
         return True
 
 
@@ -509,7 +523,7 @@ def _xlsx_rows(content: bytes, limits: ReadingLimits) -> Iterator[tuple[int, lis
             if workbook_path is None:
                 raise NotASpreadsheet("no workbook")
             book = _Workbook()
-            parts.parse(workbook_path, book)
+            parts.parse(workbook_path, book, XLSX_MAX_SMALL_PART_BYTES)
             rels = _rels_path(workbook_path)
             sheet_path = parts.target(rels, workbook_path, book.first_sheet)
             if sheet_path is None:
@@ -521,7 +535,7 @@ def _xlsx_rows(content: bytes, limits: ReadingLimits) -> Iterator[tuple[int, lis
             styles = _Styles()
             styles_path = parts.related(rels, workbook_path, "/styles")
             if styles_path:
-                parts.parse(styles_path, styles)
+                parts.parse(styles_path, styles, XLSX_MAX_SMALL_PART_BYTES)
             sheet = _Sheet(strings, styles.date_styles(), book.epoch, limits)
             for _ in parts.feed(sheet_path, sheet):
                 yield from sheet.take()
@@ -546,13 +560,17 @@ def _xlsx_rows(content: bytes, limits: ReadingLimits) -> Iterator[tuple[int, lis
 
 
 def _zip_entries(content: bytes) -> int:
-    """How many files the zip's directory claims, before zipfile reads them all
-    into objects (an 8 MB zip can list a hundred thousand)."""
+    """How many files the zip holds, before zipfile reads them all into objects (an
+    8 MB zip can list a hundred thousand). zipfile reads the directory by its size,
+    not by the count it declares, so the directory's own entries are counted too:
+    the larger of the two (a stray match in packed data only errs on the safe side)."""
     end = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
-    if end < 0 or end + 12 > len(content):
-        return 0
-    count = int.from_bytes(content[end + 10 : end + 12], "little")
-    return XLSX_MAX_ENTRIES + 1 if count == 0xFFFF else count  # 0xFFFF: ZIP64
+    declared = 0
+    if end >= 0 and end + 12 <= len(content):
+        declared = int.from_bytes(content[end + 10 : end + 12], "little")
+        if declared == 0xFFFF:  # ZIP64: a workbook never needs it
+            return XLSX_MAX_ENTRIES + 1
+    return max(declared, content.count(b"PK\x01\x02"))
 
 
 _LOCAL_NAMES: dict[str, str] = {}
@@ -583,10 +601,13 @@ class _Parts:
     def __init__(self, archive: zipfile.ZipFile, limits: ReadingLimits):
         self.archive, self.limits = archive, limits
         self.names = set(archive.namelist())
+        self.elements_left = (
+            XLSX_ELEMENTS_PER_ROW * (limits.rows + 1) + XLSX_ELEMENTS_BESIDE_ROWS
+        )
 
-    def chunks(self, path: str) -> Iterator[bytes]:
+    def chunks(self, path: str, limit: int | None = None) -> Iterator[bytes]:
         info = self.archive.getinfo(path)
-        limit = self.limits.part_bytes
+        limit = min(limit or self.limits.part_bytes, self.limits.part_bytes)
         if info.file_size > limit or info.file_size > self.limits.ratio * max(
             info.compress_size, CHUNK_BYTES
         ):
@@ -600,26 +621,29 @@ class _Parts:
                     raise TooLargeUnpacked(path)
                 yield chunk
 
-    def feed(self, path: str, target) -> Iterator[None]:
+    def feed(self, path: str, target, limit: int | None = None) -> Iterator[None]:
         """Feed a part to an XML parser that calls ``target``; yields after each
         piece, so that a caller can take what was read so far."""
         parser = etree.XMLParser(
-            target=target, resolve_entities=False, no_network=True, huge_tree=False
+            target=_Counted(target, self),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
         )
-        for chunk in self.chunks(path):
+        for chunk in self.chunks(path, limit):
             parser.feed(chunk)
             yield
         parser.close()
 
-    def parse(self, path: str, target) -> None:
-        for _ in self.feed(path, target):
+    def parse(self, path: str, target, limit: int | None = None) -> None:
+        for _ in self.feed(path, target, limit):
             pass
 
     def relations(self, rels_path: str) -> list[tuple[str, str, str]]:
         if rels_path not in self.names:
             return []
         found = _Relations()
-        self.parse(rels_path, found)
+        self.parse(rels_path, found, XLSX_MAX_SMALL_PART_BYTES)
         return found.items
 
     def _resolve(self, source: str, target: str) -> str:
@@ -642,6 +666,22 @@ class _Parts:
                 path = self._resolve(source, target)
                 return path if path in self.names else None
         return None
+
+
+class _Counted:
+    """A parser target's stand-in that counts the elements of every part against
+    the workbook's budget (``_Parts.elements_left``) before passing them on."""
+
+    def __init__(self, target, parts: _Parts):
+        self.target, self.parts = target, parts
+        self.end, self.data = target.end, target.data
+        self.doctype, self.close = target.doctype, target.close
+
+    def start(self, tag, attrib) -> None:
+        self.parts.elements_left -= 1
+        if self.parts.elements_left < 0:
+            raise TooLargeUnpacked("elements")
+        self.target.start(tag, attrib)
 
 
 class _Target:

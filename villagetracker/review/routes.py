@@ -128,7 +128,8 @@ def batch_pdf():
     ceremony: a page each, in the order of their numbers, recorded in the audit
     trail. Made only by the batch page's button (a POST); a GET shows that page."""
     if request.method == "GET":
-        return redirect(url_for("review.batch", **request.args))
+        days = {name: request.args.get(name) for name in ("start", "end")}
+        return redirect(url_for("review.batch", **days))
     form = BatchForm(request.form)
     if not form.validate():
         return _batch_page(form)
