@@ -140,10 +140,59 @@ def test_guessing_one_account_from_many_addresses_stops_only_new_addresses(
     siti = make_user(Role.OFFICER, username="siti")
     assert browser.login(siti).status_code == 302  # from 127.0.0.1, her office
     browser.logout()
+    stranger = Browser(app.test_client())
     for n in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
-        fail_from(app, browser, f"10.0.{n // 250}.{n % 250 + 1}", "siti", times=1)
-    assert login_from(browser, "10.9.9.9", "siti").status_code == 429
+        fail_from(app, stranger, f"10.0.{n // 250}.{n % 250 + 1}", "siti", times=1)
+    assert login_from(stranger, "10.9.9.9", "siti").status_code == 429
     assert browser.login("siti").status_code == 302
+
+
+def test_on_her_own_phone_the_owner_gets_in_from_any_address_whatever_strangers_do(
+    app, browser, make_user
+):
+    """A field officer on mobile data has a new address every day: the browser she
+    logged in on before is known (a signed cookie), and only its own failures count
+    against it, not a stranger's from her address or from anywhere."""
+    siti = make_user(Role.OFFICER, username="siti")
+    assert login_from(browser, "10.5.5.5", "siti").status_code == 302
+    browser.logout()
+    stranger = Browser(app.test_client())
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        fail_from(app, stranger, f"10.0.{n // 250}.{n % 250 + 1}", siti.username, 1)
+    assert login_from(stranger, "10.7.7.7", "siti").status_code == 429
+    assert login_from(browser, "10.7.7.7", "siti").status_code == 302  # a new address
+
+
+def test_a_stranger_behind_the_same_nat_cannot_lock_the_owner_out_of_her_browser(
+    app, browser, make_user
+):
+    make_user(Role.OFFICER, username="siti")
+    assert login_from(browser, "10.0.0.66", "siti").status_code == 302
+    browser.logout()
+    stranger = Browser(app.test_client())
+    fail_from(app, stranger, "10.0.0.66", "siti")
+    assert login_from(stranger, "10.0.0.66", "siti").status_code == 429
+    assert login_from(browser, "10.0.0.66", "siti").status_code == 302
+
+
+def test_a_forged_or_foreign_known_browser_cookie_counts_for_nothing(
+    app, browser, make_user
+):
+    make_user(Role.OFFICER, username="siti")
+    browser.client.set_cookie("known_device", "eyJpZCI6IngiLCJ1c2VycyI6WyJzaXRpIl19")
+    fail_from(app, browser, "10.0.0.66", "siti")
+    assert login_from(browser, "10.0.0.66", "siti").status_code == 429
+
+
+def test_an_ipv6_subscriber_cannot_escape_the_count_by_stepping_through_its_64(
+    app, browser, make_user
+):
+    make_user(Role.OFFICER, username="siti")
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
+    for n in range(limit):
+        fail_from(app, browser, f"2001:db8:1:2::{n + 1:x}", "siti", times=1)
+    assert login_from(browser, "2001:db8:1:2::ffff", "siti").status_code == 429
+    assert login_from(browser, "2001:db8:1:3::1", "siti").status_code == 302
 
 
 def test_x_forwarded_for_is_ignored_without_proxy_fix(app, browser, make_user):

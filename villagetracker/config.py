@@ -32,8 +32,13 @@ DEFAULTS = {
     #   is refused for the accounts that have not logged in from it in the last 90
     #   days (slows one machine guessing many accounts; colleagues behind the same
     #   office NAT still get in).
-    # A refused attempt is not counted, so the time shown to the person holds. The
-    # address is the socket's, or X-Forwarded-For's only with PROXY_FIX (security.py).
+    # A browser an account has logged in on before (a signed cookie, kept as long as
+    # an address is known) counts its own failures instead of its address's, and no
+    # ceiling applies to it: an officer on mobile data, with a new address each day,
+    # still gets in on her own phone whatever strangers do. An IPv6 address counts by
+    # its /64. A refused attempt is not counted, so the time shown to the person
+    # holds. The address is the socket's, or X-Forwarded-For's only with PROXY_FIX
+    # (security.py).
     "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 5,
     "LOGIN_WINDOW_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 50,

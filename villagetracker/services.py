@@ -51,18 +51,24 @@ class LoginThrottled(LoginRefused):
         self.until = until
 
 
-def authenticate(username: str, password: str, address: str) -> User:
+def authenticate(
+    username: str, password: str, address: str, device: str | None = None
+) -> User:
     """The active account with this username and password, or LoginRefused
-    (LoginThrottled, with the time to try again, while a throttle refuses it)."""
+    (LoginThrottled, with the time to try again, while a throttle refuses it).
+    ``device`` is the id of a browser this account has logged in from before (a
+    signed cookie): its attempts count on their own, so no stranger's failures,
+    from anywhere, keep the owner out of their own phone or computer."""
     username = username.strip().lower()[:50]
     config = current_app.config
     # The attempt is written (and committed) before anything is checked, so that
     # parallel guesses count each other; a successful login removes it again.
     now = utcnow()
-    attempt = LoginFailure(username=username, address=address[:45], at=now)
+    source = throttles.source_key(address, device)
+    attempt = LoginFailure(username=username, address=source, at=now)
     db.session.add(attempt)
     db.session.commit()
-    throttle = throttles.throttle_for(attempt, now)
+    throttle = throttles.throttle_for(attempt, now, address, known=device is not None)
     if throttle is not None:
         # A refused attempt is no guess: not counting it keeps the time shown true.
         db.session.delete(attempt)

@@ -6,6 +6,7 @@ address for every account, wait only after many, and then only where the account
 not logged in before, so its owner still gets in from their usual office or phone.
 """
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -104,17 +105,41 @@ def has_logged_in_from(username: str, address: str, now: datetime) -> bool:
     return db.session.scalar(query) is not None
 
 
-def throttle_for(attempt: LoginFailure, now: datetime) -> Throttle | None:
+def source_key(address: str, device: str | None = None) -> str:
+    """What failures are counted by besides the account: a browser the account has
+    logged in from (its own count, which no stranger can add to), else the address;
+    an IPv6 address by its /64, which one subscriber gets whole and could otherwise
+    step through to escape the count."""
+    if device:
+        return f"device:{device}"[:45]
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:45]
+    if found.version == 4:
+        return str(found)
+    if found.ipv4_mapped is not None:  # ::ffff:10.0.0.1 is 10.0.0.1
+        return str(found.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{found}/64", strict=False))
+
+
+def throttle_for(
+    attempt: LoginFailure, now: datetime, address: str, known: bool = False
+) -> Throttle | None:
     """The throttle that refuses this attempt (already recorded, so that parallel
-    guesses count each other; it does not count against itself), or None."""
-    username, address = attempt.username, attempt.address
-    until = _until(ACCOUNT_AND_ADDRESS, username, address, now, attempt)
+    guesses count each other; it does not count against itself), or None. Its
+    ``address`` is the counting key (``source_key``); ``address`` the request's.
+    The ceilings spare a known browser and an address the account logged in from."""
+    username, source = attempt.username, attempt.address
+    until = _until(ACCOUNT_AND_ADDRESS, username, source, now, attempt)
     if until is not None:
-        return Throttle(ACCOUNT_AND_ADDRESS, username, address, until)
+        return Throttle(ACCOUNT_AND_ADDRESS, username, source, until)
+    if known:
+        return None
     ceilings = [
-        Throttle(kind, username, address, until)
+        Throttle(kind, username, source, until)
         for kind in (ACCOUNT, ADDRESS)
-        if (until := _until(kind, username, address, now, attempt)) is not None
+        if (until := _until(kind, username, source, now, attempt)) is not None
     ]
     if ceilings and not has_logged_in_from(username, address, now):
         return max(ceilings, key=lambda throttle: throttle.until)

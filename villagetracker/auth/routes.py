@@ -1,4 +1,5 @@
 import math
+import secrets
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db, login_manager
 from ..models import User, utcnow
@@ -34,6 +36,48 @@ LOGIN_AT, SEEN_AT = "login_at", "seen_at"
 # "Last seen" is written back at most this often, so that the cookie is not signed and
 # sent again on every request.
 SEEN_RESOLUTION_SECONDS = 60
+
+
+# A browser's own id and the accounts that logged in on it, signed: their failed
+# logins count on their own, so a stranger's cannot keep the owner out (throttles).
+DEVICE_COOKIE = "known_device"
+DEVICE_ACCOUNTS = 5  # a shared office computer: the last few accounts
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="known-device")
+
+
+def _known_device() -> dict:
+    """This browser's id and accounts, if its cookie is ours and recent enough."""
+    days = current_app.config["LOGIN_KNOWN_ADDRESS_DAYS"]
+    try:
+        found = _device_signer().loads(
+            request.cookies.get(DEVICE_COOKIE, ""), max_age=days * 86400
+        )
+    except BadSignature:
+        return {}
+    if not isinstance(found, dict) or not isinstance(found.get("users"), list):
+        return {}
+    return found
+
+
+def _remember_device(response, known: dict, username: str):
+    """Mark this browser as one ``username`` logs in from."""
+    users = [name for name in known.get("users", []) if name != username]
+    value = {
+        "id": known.get("id") or secrets.token_urlsafe(12),
+        "users": [*users, username][-DEVICE_ACCOUNTS:],
+    }
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_signer().dumps(value),
+        max_age=current_app.config["LOGIN_KNOWN_ADDRESS_DAYS"] * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["HTTPS"],
+    )
+    return response
 
 
 @bp.before_app_request
@@ -110,9 +154,15 @@ def login():
     form = LoginForm()
     status, headers = 200, {}
     if form.validate_on_submit():
+        known = _known_device()
+        username = form.username.data.strip().lower()
+        device = known.get("id") if username in known.get("users", []) else None
         try:
             user = authenticate(
-                form.username.data, form.password.data, request.remote_addr or ""
+                form.username.data,
+                form.password.data,
+                request.remote_addr or "",
+                device,
             )
         except LoginThrottled as refused:
             wait = max(refused.until - utcnow(), timedelta(seconds=1))
@@ -134,7 +184,8 @@ def login():
             session.permanent = True  # so that it expires (PERMANENT_SESSION_LIFETIME)
             login_user(user)
             session[LOGIN_AT] = session[SEEN_AT] = int(time.time())
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            target = safe_next(request.args.get("next")) or url_for("main.home")
+            return _remember_device(redirect(target), known, user.username)
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status, headers
