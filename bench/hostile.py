@@ -14,6 +14,7 @@ villagetracker package found at PATH instead (e.g. an export of an older commit)
 """
 
 import argparse
+import base64
 import contextlib
 import http.client
 import json
@@ -57,9 +58,18 @@ PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 # --- The files ---
 
 
-def workbook(path: Path, sheet_pieces, level: int = 9) -> None:
+def workbook(
+    path: Path, sheet_pieces, level: int = 9, shared_strings: str | None = None
+) -> None:
     """A minimal XLSX whose sheet is written from ``sheet_pieces`` (bytes), streamed
-    into the zip so that a gigabyte of XML never sits in memory."""
+    into the zip so that a gigabyte of XML never sits in memory; with
+    ``shared_strings``, a shared string table of those <si> elements too."""
+    strings_rel = (
+        f'<Relationship Id="rId2" Type="{REL}/sharedStrings" '
+        'Target="sharedStrings.xml"/>'
+        if shared_strings is not None
+        else ""
+    )
     parts = {
         "[Content_Types].xml": (
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -80,9 +90,13 @@ def workbook(path: Path, sheet_pieces, level: int = 9) -> None:
         ),
         "xl/_rels/workbook.xml.rels": (
             f'<Relationships xmlns="{PACKAGE_REL}"><Relationship Id="rId1" '
-            f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+            f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>{strings_rel}'
+            "</Relationships>"
         ),
     }
+    if shared_strings is not None:
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}">{shared_strings}</sst>'
+
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
         for name, text in parts.items():
             zf.writestr(name, text)
@@ -145,6 +159,45 @@ def zip_bomb(path: Path) -> None:
     workbook(path, pieces())
 
 
+def empty_cells(path: Path) -> None:
+    """Two million empty cells (8 MB of XML), with enough random text in a comment
+    that the sheet packs below the 100:1 ratio: only the element count stops it."""
+    padding = base64.b64encode(os.urandom(120_000))
+    workbook(
+        path,
+        [
+            sheet_start() + header_row(),
+            b"<row>" + b"<c/>" * 2_000_000 + b"</row>",
+            b"<!-- " + padding + b" -->",
+            SHEET_END,
+        ],
+    )
+
+
+def shared_string_everywhere(path: Path) -> None:
+    """One 5,000-character shared string named by each of 240,000 cells: 57 KB
+    that would be 1.2 billion characters of rows."""
+    row = b"<row>" + b'<c t="s"><v>0</v></c>' * 12 + b"</row>"
+    workbook(
+        path,
+        [sheet_start() + header_row(), row * 20_000, SHEET_END],
+        shared_strings=f"<si><t>{'x' * 5000}</t></si>",
+    )
+
+
+def hidden_entries(path: Path) -> None:
+    """A workbook with 20,000 more (empty) files whose directory claims it has one:
+    zipfile reads the directory by its size, whatever the count says."""
+    workbook(path, [sheet_start() + header_row(), SHEET_END])
+    with zipfile.ZipFile(path, "a") as zf:
+        for number in range(20_000):
+            zf.writestr(f"x/{number}", b"")
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2
+    path.write_bytes(bytes(data))
+
+
 def million_rows_csv(path: Path) -> None:
     """The template's header, then 4,100,000 rows of one cell."""
     path.write_bytes(HEADER.encode() + b"\n" + b"1\n" * 4_100_000)
@@ -179,6 +232,17 @@ FILES = {
     "xlsx-10m-rows": ("rows.xlsx", ten_million_rows, "10,000,000 one-cell rows"),
     "xlsx-xfd1048576": ("far.xlsx", far_cell, "one cell at XFD1048576"),
     "xlsx-zip-bomb": ("bomb.xlsx", zip_bomb, "sheet inflating to 1.5 GB"),
+    "xlsx-empty-cells": ("empty.xlsx", empty_cells, "2,000,000 empty cells"),
+    "xlsx-shared-string": (
+        "shared.xlsx",
+        shared_string_everywhere,
+        "one 5,000-character string in 240,000 cells",
+    ),
+    "xlsx-hidden-entries": (
+        "entries.xlsx",
+        hidden_entries,
+        "20,000 files, the directory claiming one",
+    ),
     "csv-4.1m-rows": ("rows.csv", million_rows_csv, "4,100,000 one-cell rows"),
     "csv-4m-columns": ("columns.csv", million_columns_csv, "4,000,000-column header"),
     "csv-30mb-cell": ("cell30.csv", cell_csv(30_000_000), "a 30 MB cell"),

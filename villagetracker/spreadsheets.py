@@ -212,10 +212,10 @@ XLSX_MAX_ENTRIES = 1_000  # a workbook has a few dozen files
 # The workbook, its relations and its styles are a few kilobytes in any real file.
 XLSX_MAX_SMALL_PART_BYTES = 1024 * 1024
 # XML elements parsed in all parts, per row the limits allow: a row of 14 filled
-# cells is about 30 (row, c, v), 45 with inline strings. Each element costs a few
-# microseconds of Python, so this, not the bytes, bounds the time an XLSX takes
-# (48 MB of empty <c/> would be twelve million of them).
-XLSX_ELEMENTS_PER_ROW = 48
+# cells is about 30 (row, c, v), 32 with three inline strings. Each element costs a
+# few microseconds of Python, so this, not the bytes, bounds the time an XLSX takes
+# (48 MB of empty <c/> would be twelve million of them; 20,000 rows allow 800,000).
+XLSX_ELEMENTS_PER_ROW = 40
 XLSX_ELEMENTS_BESIDE_ROWS = 20_000  # workbook, relations, styles: hundreds in Excel's
 # Text in all the cells read, at most: a shared string is stored once but copied
 # into every cell that names it, so a tiny file could otherwise fill the memory.
