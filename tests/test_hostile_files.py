@@ -442,3 +442,11 @@ def test_a_zip_that_hides_how_many_files_it_holds_is_refused():
     struct.pack_into("<HH", data, end + 8, 1, 1)  # "one file" on disk and in all
     with pytest.raises(spreadsheets.TooLargeUnpacked):
         list(read_rows("l.xlsx", bytes(data), ReadingLimits(rows=10)))
+
+
+def test_a_file_over_the_request_limit_is_told_the_limits_before_it_is_read(officer):
+    response = upload(officer, b"x" * (17 * 1024 * 1024))
+    assert response.status_code == 413
+    page = " ".join(response.get_data(as_text=True).split())
+    assert "at most 16 MB can be sent at once" in page and "at most 8 MB" in page
+    assert nothing_kept()

@@ -38,6 +38,17 @@ def render_error(code: int, title=None, message=None):
 
 
 def handle_http_error(error: HTTPException):
+    if error.code == 413:  # refused before anything of it was read: say the limits
+        return render_error(
+            413,
+            message=_l(
+                "The file is too large: at most %(request)s MB can be sent at once, a "
+                "spreadsheet of reports at most %(spreadsheet)s MB and evidence at "
+                "most 5 MB. Go back and choose a smaller file, or split it.",
+                request=current_app.config["MAX_CONTENT_LENGTH"] // 2**20,
+                spreadsheet=current_app.config["IMPORT_MAX_BYTES"] // 2**20,
+            ),
+        )
     return render_error(error.code or 500)
 
 
