@@ -71,7 +71,7 @@ def test_users_create_refuses_a_bad_scope_or_a_short_password(runner):
     short = runner.invoke(
         args=["users", "create", "x2", "--role", "admin", "--password", "short"]
     )
-    assert short.exit_code != 0 and "at least 10" in short.output
+    assert short.exit_code != 0 and "paling sedikit 10" in short.output  # at least
     assert db.session.scalar(User.by_username("x1")) is None
     assert db.session.scalar(User.by_username("x2")) is None
 

@@ -46,13 +46,6 @@ def load_regions_command() -> None:
     )
 
 
-def _min_password(ctx, _param, value: str) -> str:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(value) < minimum:
-        raise click.BadParameter(f"use at least {minimum} characters")
-    return value
-
-
 def _check_password(password: str, username: str) -> None:
     """The rules of every form that sets a password (passwords.py)."""
     problem = password_problem(
@@ -68,7 +61,7 @@ def _check_password(password: str, username: str) -> None:
 @click.option("--region", "region_code", help="Regency/city code, e.g. 36.03.")
 @click.option("--district", "district_codes", multiple=True, help="Limit an officer.")
 @click.option("--name", "full_name", help="Full name (defaults to the username).")
-@click.password_option(callback=_min_password, help="Asked for when not given.")
+@click.password_option(help="Asked for when not given.")
 def create_user_command(
     username, role, region_code, district_codes, full_name, password
 ) -> None:
@@ -94,7 +87,7 @@ def create_user_command(
 
 @users_cli.command("password")
 @click.argument("username")
-@click.password_option(callback=_min_password, help="Asked for when not given.")
+@click.password_option(help="Asked for when not given.")
 def password_command(username, password) -> None:
     """Give an account a new password (which ends its sessions)."""
     user = db.session.scalar(User.by_username(username))
@@ -181,15 +174,16 @@ def backup_command(destination: Path | None) -> None:
 @evidence_cli.command("check")
 @click.option("--remove", is_flag=True, help="Delete the files found.")
 def evidence_check_command(remove: bool) -> None:
-    """List the evidence files that no report names (left by a save that was killed
-    before it committed), older than an hour; with --remove, delete them."""
+    """List the evidence files that neither a report nor the audit trail names (left
+    by a save that was killed before it committed), older than an hour; with
+    --remove, delete them."""
     found = list(evidence.unreferenced())
     for path in found:
         if remove:
             path.unlink(missing_ok=True)
         click.echo(f"{'removed' if remove else 'unreferenced'}: {path}")
     size = sum(path.stat().st_size for path in found if path.exists()) / 1e6
-    summary = f"{len(found)} file(s) no report names"
+    summary = f"{len(found)} file(s) that nothing names"
     if found and not remove:
         summary += f" ({size:,.1f} MB); run with --remove to delete them"
     click.echo(summary)

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from . import evidence
 from .certificates import PdfUnavailable
 from .extensions import db
 
@@ -44,9 +45,10 @@ def handle_http_error(error: HTTPException):
             message=_l(
                 "The file is too large: at most %(request)s MB can be sent at once, a "
                 "spreadsheet of reports at most %(spreadsheet)s MB and evidence at "
-                "most 5 MB. Go back and choose a smaller file, or split it.",
+                "most %(evidence)s MB. Go back and choose a smaller file, or split it.",
                 request=current_app.config["MAX_CONTENT_LENGTH"] // 2**20,
                 spreadsheet=current_app.config["IMPORT_MAX_BYTES"] // 2**20,
+                evidence=evidence.MAX_BYTES // 2**20,
             ),
         )
     return render_error(error.code or 500)

@@ -131,12 +131,12 @@ def _label(key: str) -> str:
     return next(str(c.label) for c in spreadsheets.REPORT_COLUMNS if c.key == key)
 
 
-def some(names: list[str]) -> str:
-    """The first few of ``names``, each cut short if long, and how many more: a
-    message never repeats a file's four million headings."""
-    shown = ", ".join(spreadsheets.echo(name) for name in names[:SHOWN])
-    if len(names) > SHOWN:
-        shown += " " + str(_l("and %(num)s more", num=len(names) - SHOWN))
+def some(items: list[str], separator: str = ", ", cut=spreadsheets.echo) -> str:
+    """The first few of ``items``, each ``cut`` short, and how many more: a message
+    never repeats a file's four million headings, nor a thousand conflicts."""
+    shown = separator.join(cut(item) for item in items[:SHOWN])
+    if len(items) > SHOWN:
+        shown += " " + str(_l("and %(num)s more", num=len(items) - SHOWN))
     return shown
 
 
@@ -453,9 +453,7 @@ def _changed_since(result: Check, since) -> list[RowProblem]:
 
 def conflicts_message(conflicts: list[RowProblem]) -> str:
     """Which rows changed since the preview: a few, and how many more."""
-    rows = "; ".join(conflict.message for conflict in conflicts[:SHOWN])
-    if len(conflicts) > SHOWN:
-        rows += " " + str(_l("and %(num)s more", num=len(conflicts) - SHOWN))
+    rows = some([conflict.message for conflict in conflicts], "; ", cut=str)
     return str(
         _l(
             "Some rows changed after the preview, so nothing was written: %(rows)s. "

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    func,
     select,
     text,
 )
@@ -148,20 +147,14 @@ class AuditEvent(db.Model):
 
 
 class LoginFailure(db.Model):
-    """A failed login, kept to throttle guessing per account and per address."""
+    """A failed login, kept to throttle guessing (throttles.py). ``address`` is what
+    the failures count by besides the account: an address, an IPv6 /64, or a known
+    browser ("device:...")."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(50), index=True)
     address: Mapped[str] = mapped_column(String(45), index=True)
-
-    @staticmethod
-    def count_since(since: datetime, **match: str):
-        query = select(func.count()).select_from(LoginFailure)
-        query = query.where(LoginFailure.at >= since)
-        for column, value in match.items():
-            query = query.where(getattr(LoginFailure, column) == value)
-        return query
 
 
 class ProgrammeSetting(db.Model):
