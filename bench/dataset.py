@@ -200,7 +200,7 @@ def build(seed: int, threshold: int = rules.DEFAULT_THRESHOLD_TENTHS) -> Dataset
             None,
             {"head_name": "Kepala Desa", "worker_potential": potential},
         )
-        status, status_changed = rules.REGISTERED, registered
+        status, status_changed = rules.Status.REGISTERED, registered
         for index, as_of in enumerate(months):
             share = start + gain * index / (MONTHS - 1) + rng.uniform(-0.02, 0.02)
             active = max(0, min(potential, int(potential * share)))
@@ -234,7 +234,7 @@ def build(seed: int, threshold: int = rules.DEFAULT_THRESHOLD_TENTHS) -> Dataset
                     {"status": following},
                 )
                 status, status_changed = following, created
-        if status == rules.QUALIFYING and rng.random() < DESIGNATED_SHARE:
+        if status == rules.Status.QUALIFYING and rng.random() < DESIGNATED_SHARE:
             sequences[regency] = sequences.get(regency, 0) + 1
             token = base64.urlsafe_b64encode(rng.randbytes(32)).rstrip(b"=").decode()
             found.tokens.setdefault(regency, []).append(token)
@@ -265,10 +265,10 @@ def build(seed: int, threshold: int = rules.DEFAULT_THRESHOLD_TENTHS) -> Dataset
                 code,
                 code,
                 {"status": status},
-                {"status": rules.DESIGNATED, "number": number},
+                {"status": rules.Status.DESIGNATED, "number": number},
             )
-            status, status_changed = rules.DESIGNATED, designated_at
-        found.qualifying += status == rules.QUALIFYING
+            status, status_changed = rules.Status.DESIGNATED, designated_at
+        found.qualifying += status == rules.Status.QUALIFYING
         village_rows.append(
             (code, district, regency, "Kepala Desa", potential, status, status_changed)
             + (months[-1], active, coverage, registered, officer)

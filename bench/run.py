@@ -46,7 +46,7 @@ from serve import Gunicorn, wrk  # noqa: E402
 from villagetracker import create_app  # noqa: E402
 from villagetracker.extensions import db  # noqa: E402
 from villagetracker.models import Report, Village  # noqa: E402
-from villagetracker.regions import load_regions, official_rows  # noqa: E402
+from villagetracker.regions.loader import load_regions, official_rows  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 # The regency/city with the most villages (852): the heaviest regency-level pages.

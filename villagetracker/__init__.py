@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, cli, config, demo, errors, i18n, security
+from . import access, cli, config, demo, i18n, web
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # The design card keeps templates/, static/ and migrations/ at the top of the repo.
@@ -28,32 +28,33 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
-    security.init_app(app)
+    web.init_app(app)
     access.init_app(app)
     i18n.init_app(app)
-    errors.init_app(app)
     cli.init_app(app)
 
+    # One blueprint per area of the programme, each in its own package.
     from . import (
-        admin,
-        auth,
-        dashboard,
-        imports_bp,
+        accounts,
+        certificates,
+        dashboards,
         main,
-        regions_bp,
+        regions,
         review,
-        verify,
+        spreadsheets,
         villages,
     )
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(main.bp)
-    app.register_blueprint(regions_bp.bp)
-    app.register_blueprint(villages.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(verify.bp)
-    app.register_blueprint(dashboard.bp)
-    app.register_blueprint(imports_bp.bp)
+    for area in (
+        accounts,
+        main,
+        regions,
+        villages,
+        review,
+        certificates,
+        dashboards,
+        spreadsheets,
+    ):
+        app.register_blueprint(area.bp)
     demo.refuse_published_passwords(app)
     return app

@@ -70,6 +70,17 @@ def get_region_or_404(user: User, code: str) -> Region:
     return region
 
 
+def get_regency_or_404(user: User, code: str, *, to_review: bool = False) -> Region:
+    """A regency or city in the user's scope (404 otherwise, also for a region of
+    another level); with ``to_review``, 403 for users who do not review."""
+    region = get_region_or_404(user, code)
+    if region.level != "regency":
+        abort(404)
+    if to_review and not can_review(user):
+        abort(403)
+    return region
+
+
 def villages_visible_to(user: User) -> Select[tuple[Village]]:
     return select(Village).where(in_scope(user, Village.code))
 
@@ -90,10 +101,20 @@ def get_village_or_404(
     return village
 
 
+# Who does what, by role: the decorators below and the loaders' ``to_change`` and
+# ``to_review`` ask these sets, and templates ask the same through ``can_*``.
+# Field officers register villages and log reports; an admin may step in. The labour
+# office reviews and does not change what officers report. Officers, and the labour
+# offices that keep their counts in spreadsheets, load reports from a file (every row
+# still checked against the uploader's scope).
+CHANGERS = frozenset({Role.OFFICER, Role.ADMIN})
+REVIEWERS = frozenset({Role.REVIEWER, Role.ADMIN})
+IMPORTERS = frozenset({Role.OFFICER, Role.REVIEWER, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
+
+
 def can_change_villages(user: User) -> bool:
-    """Field officers register villages and log reports; an admin may step in. The
-    labour office reviews and does not change what officers report."""
-    return user.role in (Role.OFFICER, Role.ADMIN)
+    return user.role in CHANGERS
 
 
 def get_report_or_404(
@@ -115,8 +136,7 @@ def get_report_or_404(
 
 
 def can_review(user: User) -> bool:
-    """The labour office (and an admin) approves, returns, revokes and reopens."""
-    return user.role in (Role.REVIEWER, Role.ADMIN)
+    return user.role in REVIEWERS
 
 
 def designations_visible_to(user: User) -> Select[tuple[Designation]]:
@@ -155,9 +175,7 @@ def verifiable_designation(*, token: str | None = None, number: str | None = Non
 
 
 def can_import_reports(user: User) -> bool:
-    """Officers, and the labour offices that keep their counts in spreadsheets, load
-    reports from a file; every row is still checked against the uploader's scope."""
-    return user.role in (Role.OFFICER, Role.REVIEWER, Role.ADMIN)
+    return user.role in IMPORTERS
 
 
 def get_pending_import_or_404(user: User, token: str) -> PendingImport:
@@ -185,9 +203,11 @@ def get_user_or_404(user: User, user_id: int) -> User:
     return account
 
 
-def role_required(*roles: Role) -> Callable:
+def role_required(roles: frozenset[Role]) -> Callable:
     """Only users of these roles reach the view; others get 403. The answer does not
-    depend on any identifier in the URL, so it reveals nothing about what exists."""
+    depend on any identifier in the URL, so it reveals nothing about what exists.
+    Views about one record use the loaders' ``to_change``/``to_review`` instead, so
+    that a record outside the scope is a 404 for every role."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -200,6 +220,13 @@ def role_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
+
+
+# The views' decorators by role.
+admins = role_required(ADMINS)
+reviewers = role_required(REVIEWERS)
+village_changers = role_required(CHANGERS)
+importers = role_required(IMPORTERS)
 
 
 def init_app(app) -> None:

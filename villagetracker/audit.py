@@ -34,6 +34,23 @@ def record(
     return event
 
 
+def record_change(
+    action: str,
+    before: dict,
+    after: dict,
+    *,
+    entity: object | None = None,
+    region_code: str | None = None,
+) -> AuditEvent | None:
+    """Record a change of ``before`` into ``after``; nothing when they are the same
+    (a form saved without a change is not a change)."""
+    if after == before:
+        return None
+    return record(
+        action, entity=entity, before=before, after=after, region_code=region_code
+    )
+
+
 def _entity_id(entity: object | None) -> str | None:
     if entity is None:
         return None

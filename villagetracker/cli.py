@@ -9,17 +9,19 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import evidence, regions, rules
-from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from .extensions import db
-from .models import Region, Role, User
-from .passwords import password_problem
-from .services import (
+from . import rules
+from .accounts.passwords import password_problem
+from .accounts.service import (
     AccountScope,
     account_scope_errors,
     create_account,
     reset_password,
 )
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from .extensions import db
+from .models import Region, Role, User
+from .regions import loader as regions
+from .villages import evidence
 
 regions_cli = AppGroup("regions", help="The official Kemendagri region list.")
 users_cli = AppGroup("users", help="Accounts.")
@@ -80,6 +82,7 @@ def create_user_command(
         password=password,
         scope=scope,
     )
+    db.session.commit()
     click.echo(
         f"created {role} {username}" + (f" for {region_code}" if region_code else "")
     )
@@ -95,6 +98,7 @@ def password_command(username, password) -> None:
         raise click.UsageError(f"there is no account {username.strip().lower()}")
     _check_password(password, user.username)
     reset_password(user, password)
+    db.session.commit()
     click.echo(f"new password set for {user.username}")
 
 
@@ -120,6 +124,7 @@ def demo_command() -> None:
                 password=DEMO_PASSWORD,
                 scope=AccountScope(role, region_code, []),
             )
+    db.session.commit()
     click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
     for username, _name, role, region_code in DEMO_ACCOUNTS:
         click.echo(f"  {username:<20} {role:<9} {region_code or 'Indonesia'}")

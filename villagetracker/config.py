@@ -56,6 +56,8 @@ DEFAULTS = {
     "REGION_SEARCH_LIMIT": 20,
     "PAGE_SIZE": 50,
     "EVIDENCE_DIR": None,  # default: instance/evidence
+    # Evidence files behind reports; the report form's help text says "at most 5 MB".
+    "EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
     # Above the 5 MB evidence limit, so that a larger file gets a message next to its
     # field with the rest of the form kept, instead of a bare "too large" page.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

@@ -11,7 +11,8 @@ from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from . import audit
+from . import audit, rules
+from .rules import Status
 
 LANGUAGE_COOKIE = "lang"
 
@@ -103,10 +104,10 @@ KIND_LABELS = {
     "desa_adat": _l("Village (desa adat)"),
 }
 STATUS_LABELS = {
-    "registered": _l("Registered"),
-    "qualifying": _l("Qualifying"),
-    "designated": _l("Designated"),
-    "at_risk": _l("At risk"),
+    Status.REGISTERED: _l("Registered"),
+    Status.QUALIFYING: _l("Qualifying"),
+    Status.DESIGNATED: _l("Designated"),
+    Status.AT_RISK: _l("At risk"),
 }
 BAND_LABELS = {
     "under_50": _l("Under 50%"),
@@ -253,6 +254,9 @@ def init_app(app) -> None:
         status_label=status_label,
         designation_state_label=lambda state: str(DESIGNATION_STATE_LABELS[state]),
         source_labels=SOURCE_LABELS,
+        Status=Status,
+        statuses=list(Status),
+        overdue_days=rules.OVERDUE_DAYS,
         kind_labels=KIND_LABELS,
         band_labels=BAND_LABELS,
         local_today=local_today,

@@ -4,9 +4,10 @@ Region codes follow Kemendagri: ``36`` province, ``36.03`` regency/city, ``36.03
 district (kecamatan), ``36.03.06.2018`` village.
 """
 
+import enum
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 # What a person may type to look a region up by code: "36", "36.03", "36.03.06.2".
@@ -60,15 +61,26 @@ def regency_kind(name: str) -> str:
 
 PER_TENTH = 1000  # tenths of a percent in a whole
 DEFAULT_THRESHOLD_TENTHS = 900
+HALF_TENTHS = 500  # the edge between the two lowest coverage bands
 CLOSE_FROM_TENTHS = 750  # "close to the threshold" starts at 75%
 MAX_PARTICIPANTS = 10_000_000  # more is a typing error, not a village
+# The programme has counted participants since BPJS Ketenagakerjaan began in 2014.
+EARLIEST_DAY = date(2014, 1, 1)
+# A village without a report for this long is overdue: the officers should count again.
+OVERDUE_DAYS = 30
 
-REGISTERED = "registered"
-QUALIFYING = "qualifying"
-DESIGNATED = "designated"
-AT_RISK = "at_risk"
-STATUSES = (REGISTERED, QUALIFYING, DESIGNATED, AT_RISK)
 
+class Status(enum.StrEnum):
+    """Where a village stands in the programme, in this order."""
+
+    REGISTERED = "registered"
+    QUALIFYING = "qualifying"
+    DESIGNATED = "designated"
+    AT_RISK = "at_risk"
+
+
+# Where a worker potential comes from (i18n.SOURCE_LABELS names each).
+POTENTIAL_SOURCES = ("p3ke", "census", "bps", "other")
 SEGMENTS = ("bpu", "pu", "jakon")  # informal, wage earners, construction
 PAYERS = ("self_paid", "apbd", "apbdes", "csr_other")
 
@@ -100,17 +112,17 @@ def participants_needed(active: int, potential: int, threshold_tenths: int) -> i
     return max(0, smallest - active)
 
 
-def next_status(current: str, reaches: bool) -> str:
+def next_status(current: str, reaches: bool) -> Status:
     """The status after a village's latest report (or the threshold) changes.
 
     registered -> qualifying when the threshold is reached, and back when it is not;
     designated -> at risk when coverage falls below, and back when it recovers.
     Designation itself is the labour office's decision, never automatic.
     """
-    if current in (REGISTERED, QUALIFYING):
-        return QUALIFYING if reaches else REGISTERED
-    if current in (DESIGNATED, AT_RISK):
-        return DESIGNATED if reaches else AT_RISK
+    if current in (Status.REGISTERED, Status.QUALIFYING):
+        return Status.QUALIFYING if reaches else Status.REGISTERED
+    if current in (Status.DESIGNATED, Status.AT_RISK):
+        return Status.DESIGNATED if reaches else Status.AT_RISK
     raise ValueError(f"unknown status: {current!r}")
 
 
@@ -123,9 +135,26 @@ def coverage_band(coverage: int, threshold_tenths: int) -> str:
         return "at_threshold"
     if coverage >= CLOSE_FROM_TENTHS:
         return "75_threshold"
-    if coverage >= 500:
+    if coverage >= HALF_TENTHS:
         return "50_75"
     return "under_50"
+
+
+def overdue_since(today: date) -> date:
+    """A village with no report, or whose latest report is on or before this day, is
+    overdue: the officers should count again."""
+    return today - timedelta(days=OVERDUE_DAYS)
+
+
+def potential_in_force(potentials: list[tuple[date, int]], day: date) -> int:
+    """The worker potential in force on ``day`` from (as_of, figure) pairs sorted by
+    date: the latest one on or before it, or the earliest when the day precedes all."""
+    figure = potentials[0][1]
+    for as_of, value in potentials:
+        if as_of > day:
+            break
+        figure = value
+    return figure
 
 
 def breakdown_problems(total: int, parts: dict[str, int | None]) -> str | None:
@@ -177,10 +206,16 @@ def number_pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def status_when_designation_ends(reaches: bool) -> str:
+def status_when_designation_ends(reaches: bool) -> Status:
     """A village whose designation is revoked or reopened goes back to review: it
     qualifies again if its latest report still reaches the threshold."""
-    return next_status(REGISTERED, reaches)
+    return next_status(Status.REGISTERED, reaches)
+
+
+def designation_locks(report_as_of: date, day: date) -> bool:
+    """A valid designation locks the reports up to the date of the report behind it:
+    a report of ``day`` may not be logged, corrected or re-measured while it holds."""
+    return day <= report_as_of
 
 
 # --- Coverage targets of a regency/city ---

@@ -1,7 +1,8 @@
-"""The labour office's area: the review queue and batch printing of certificates."""
+"""The labour office's area: the review queue, its decisions on villages, and the
+settings it works by (thresholds, signatories)."""
 
 from flask import Blueprint
 
-bp = Blueprint("review", __name__, url_prefix="/review")
+bp = Blueprint("review", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import decisions, routes  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""Field officers' area: villages, their worker potential and enrolment reports."""
+"""Villages: registration, worker potential, reports and their evidence."""
 
 from flask import Blueprint
 
@@ -16,4 +16,4 @@ def needed(village, threshold_tenths: int) -> int:
     )
 
 
-from . import decisions, routes  # noqa: E402,F401
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,137 @@
+"""The certificate (piagam): one template gives the print view and the PDF, with a QR
+code that opens the public verification page.
+
+The certificate is an official document of an Indonesian regency, so its own text is
+Indonesian whatever language the person printing it reads; the page around it follows
+the reader's language.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import segno
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask import current_app, render_template, send_file, url_for
+from markupsafe import Markup
+
+from .. import audit
+from ..models import Designation
+
+CERTIFICATE_LOCALE = "id"
+KIND_WORDS = {"desa": "Desa", "kelurahan": "Kelurahan", "desa_adat": "Desa Adat"}
+QR_COLOUR = "#123a2c"
+
+
+def stylesheet() -> Path:
+    return Path(current_app.static_folder) / "css" / "certificate.css"
+
+
+def verification_url(designation: Designation) -> str:
+    """Where the QR code leads: the public address if one is set (a certificate
+    printed on an office intranet must still verify from any phone)."""
+    public = current_app.config["PUBLIC_URL"]
+    if public:
+        return public.rstrip("/") + url_for(
+            "certificates.verify", token=designation.token
+        )
+    return url_for("certificates.verify", token=designation.token, _external=True)
+
+
+def qr_code(url: str) -> Markup:
+    """The QR code as inline SVG: sharp at any print size, no image file to fetch."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, border=4, omitsize=True, dark=QR_COLOUR, light="#ffffff"
+    )
+    return Markup(svg)
+
+
+def long_date(day: date) -> str:
+    return format_date(day, "d MMMM y", locale=CERTIFICATE_LOCALE)
+
+
+def number(value: int) -> str:
+    return format_decimal(value, format="#,##0", locale=CERTIFICATE_LOCALE)
+
+
+def percent(tenths: int) -> str:
+    return format_decimal(Decimal(tenths) / 10, format="0.0", locale=CERTIFICATE_LOCALE)
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint's system libraries (Pango) are not installed on this server."""
+
+
+@dataclass
+class Certificate:
+    designation: Designation
+    url: str
+    qr: Markup
+
+    @property
+    def village_words(self) -> str:  # "Desa Kresek"
+        d = self.designation
+        return f"{KIND_WORDS[d.village_kind]} {d.village_name}"
+
+
+def certificates(designations: list[Designation]) -> list[Certificate]:
+    result = []
+    for designation in designations:
+        url = verification_url(designation)
+        result.append(Certificate(designation, url, qr_code(url)))
+    return result
+
+
+def render(designations: list[Designation], *, for_pdf: bool) -> str:
+    return render_template(
+        "certificates/piagam.html",
+        certificates=certificates(designations),
+        for_pdf=for_pdf,
+        long_date=long_date,
+        number=number,
+        percent=percent,
+    )
+
+
+def download(document: bytes, name: str):
+    """A PDF as a download named after what it holds, e.g. piagam-001-dsjsk-...pdf."""
+    safe = re.sub(r"[^0-9A-Za-z]+", "-", name).strip("-").lower()
+    return send_file(
+        BytesIO(document),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{safe}.pdf",
+        max_age=0,
+    )
+
+
+def pdf(designations: list[Designation]) -> bytes:
+    """The certificates as one PDF, a page each, from the print view's template.
+    WeasyPrint may fetch nothing: the stylesheet is read from disk, fonts come from
+    the system, the QR code is inline."""
+    try:
+        from weasyprint import CSS, HTML  # a heavy import, needed only here
+        from weasyprint.urls import URLFetcher
+    except (ImportError, OSError) as error:  # no Pango: the print view still works
+        raise PdfUnavailable(str(error)) from None
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    document = HTML(string=render(designations, for_pdf=True), url_fetcher=fetcher)
+    return document.write_pdf(
+        stylesheets=[CSS(filename=str(stylesheet()), url_fetcher=fetcher)]
+    )
+
+
+def record_print(designations: list[Designation], kind: str, **details) -> None:
+    """Printing is audited: which certificates, in which form, by whom."""
+    for designation in designations:
+        audit.record(
+            "certificate.print",
+            entity=designation,
+            after={"number": designation.number, "format": kind, **details},
+            region_code=designation.village_code,
+        )

@@ -1,0 +1,41 @@
+"""What the programme and each regency/city set for themselves."""
+
+from datetime import date
+
+from sqlalchemy import (
+    ForeignKey,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import rules
+from ..extensions import db
+from .regions import Region
+
+
+class ProgrammeSetting(db.Model):
+    """The programme's settings: a single row (id 1)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    threshold_tenths: Mapped[int] = mapped_column(
+        default=rules.DEFAULT_THRESHOLD_TENTHS
+    )
+
+
+class RegencySetting(db.Model):
+    """What a regency/city sets for itself; empty fields follow the programme."""
+
+    regency_code: Mapped[str] = mapped_column(
+        ForeignKey("region.code"), primary_key=True
+    )
+    threshold_tenths: Mapped[int | None]
+    # Printed on its certificates unless the reviewer approving one types others.
+    office_name: Mapped[str | None] = mapped_column(String(150))
+    signatory_name: Mapped[str | None] = mapped_column(String(100))
+    signatory_title: Mapped[str | None] = mapped_column(String(150))
+    # The coverage the regency/city aims for, and by when (e.g. 75% by 2026-12-31):
+    # the dashboards measure its progress and the participants still missing.
+    target_tenths: Mapped[int | None]
+    target_date: Mapped[date | None]
+
+    regency: Mapped[Region] = relationship()

@@ -1,0 +1,140 @@
+"""An uploaded spreadsheet of reports: its rows read by the columns they are under,
+and the upload kept between its preview and the uploader's confirmation."""
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
+
+from .. import audit
+from ..extensions import db
+from ..models import PendingImport, User, utcnow
+from . import limits, messages, reading
+from .formats import REPORT_COLUMNS, headers
+from .limits import echo
+
+PENDING_FOR = timedelta(days=1)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def label(key: str) -> str:
+    """A column's heading in the reader's language."""
+    return next(str(c.label) for c in REPORT_COLUMNS if c.key == key)
+
+
+def _header_keys() -> dict[str, str]:
+    """Every heading an import recognises, in either language or as the key."""
+    names = {}
+    for column in REPORT_COLUMNS:
+        names[_normal(column.key)] = column.key
+        for locale in current_app.config["LANGUAGES"]:
+            names[_normal(headers([column], locale)[0])] = column.key
+    return names
+
+
+def _columns(
+    header: list[str], required: tuple[str, ...]
+) -> tuple[dict[int, str], str | None]:
+    """Which column holds which value, or what is wrong with the headings."""
+    known = _header_keys()
+    positions, unknown = {}, []
+    for index, heading in enumerate(header):
+        key = known.get(_normal(heading))
+        if not heading.strip():
+            continue
+        if key is None:
+            unknown.append(heading)
+        elif key in positions.values():
+            name = echo(heading)
+            return {}, str(_l("The column %(name)s appears twice.", name=name))
+        else:
+            positions[index] = key
+    missing = [label(key) for key in required if key not in positions.values()]
+    if unknown or missing:
+        parts = []
+        if missing:
+            names = messages.some(missing)
+            parts.append(str(_l("Missing columns: %(names)s.", names=names)))
+        if unknown:
+            names = messages.some(unknown)
+            parts.append(str(_l("Unknown columns: %(names)s.", names=names)))
+        parts.append(str(_l("Use the template's columns.")))
+        return {}, " ".join(parts)
+    return positions, None
+
+
+def read_reports(
+    filename: str, content: bytes, required: tuple[str, ...]
+) -> tuple[list[tuple[int, dict]], str | None]:
+    """The file's rows as (row number, {column key: text}), or what is wrong with the
+    file as a whole: not a spreadsheet, empty, wrong columns, too many rows, columns
+    or characters. The headings are checked before any row is read, and reading
+    stops at the first limit passed."""
+    bounds = limits.ReadingLimits(rows=current_app.config["IMPORT_MAX_ROWS"])
+    try:
+        rows = reading.read_rows(filename, content, bounds)
+        header = next(rows, None)
+        if header is None:
+            return [], str(_l("The file is empty."))
+        positions, problem = _columns(header[1], required)
+        if problem:
+            return [], problem
+        records = [
+            (number, {key: _cell(row, index) for index, key in positions.items()})
+            for number, row in rows
+        ]
+    except limits.Refused as refusal:
+        return [], messages.refusal_message(refusal)
+    if not records:
+        return [], str(_l("The file has its columns but no rows."))
+    return records, None
+
+
+def _cell(row: list[str], index: int) -> str:
+    return row[index] if index < len(row) else ""
+
+
+def keep(user: User, filename: str, content: bytes) -> PendingImport:
+    """Keep an upload for its preview; uploads older than a day are dropped."""
+    db.session.execute(
+        delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_FOR)
+    )
+    pending = PendingImport(
+        token=secrets.token_urlsafe(24),
+        user_id=user.id,
+        filename=filename[:200],
+        content=content,
+    )
+    db.session.add(pending)
+    db.session.flush()
+    return pending
+
+
+def seen(pending: PendingImport) -> None:
+    """The uploader is shown the preview again after a refusal: changes made before
+    now are in what they confirm next."""
+    pending.created_at = utcnow()
+
+
+def discard(pending: PendingImport) -> None:
+    db.session.delete(pending)
+
+
+def record_import(pending: PendingImport, result) -> None:
+    """The import as a whole in the audit trail (each report has its own record),
+    and the kept upload gone."""
+    audit.record(
+        "reports.import",
+        after={
+            "file": pending.filename,
+            "added": len(result.additions),
+            "corrected": len(result.corrections),
+            "unchanged": result.unchanged,
+        },
+    )
+    db.session.delete(pending)

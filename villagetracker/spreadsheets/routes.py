@@ -1,0 +1,182 @@
+"""Spreadsheets: the villages list and the report history downloaded, and reports
+loaded from a file (upload, preview, confirm)."""
+
+from contextlib import nullcontext
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import access
+from ..extensions import db
+from ..i18n import format_number, local_today
+from ..villages import queries as village_queries
+from ..web.errors import render_error
+from ..web.pagination import paginate_list
+from . import bp, exports, files, formats, imports, template
+from .forms import UploadForm
+
+LISTS = ("problems", "additions", "corrections")
+
+
+def listed_villages():
+    """The filters in the query string and the villages of the user's scope they
+    select: exactly what the villages list shows."""
+    filters = village_queries.VillageFilters.from_args(request.args)
+    return filters, village_queries.listed(current_user, filters)
+
+
+def export_name(what: str, filters) -> str:
+    """e.g. desa-36-03-06-2026-11-21: what, the area, the day."""
+    return formats.safe_name(f"{what} {filters.area} {local_today().isoformat()}")
+
+
+@bp.route("/villages/export.<any(csv, xlsx):kind>")
+@login_required
+def export_villages(kind: str):
+    """The villages the list's filter shows, with coverage and status."""
+    filters, villages = listed_villages()
+    header = formats.headers(formats.VILLAGE_COLUMNS)
+    name = export_name(_("villages"), filters)
+    rows = exports.village_rows(villages)
+    if kind == "csv":
+        return formats.csv_response(name, header, rows)
+    return formats.xlsx_response(name, _("Villages"), header, rows)
+
+
+@bp.route("/villages/reports.<any(csv, xlsx):kind>")
+@login_required
+def export_reports(kind: str):
+    """Every report of the villages the list's filter shows: the report history,
+    in the columns the import reads."""
+    filters, villages = listed_villages()
+    query = exports.report_query(villages)
+    header = formats.headers(formats.REPORT_COLUMNS)
+    name = export_name(_("reports"), filters)
+    if kind == "csv":
+        return formats.csv_response(name, header, exports.report_rows(query))
+    rows = exports.count(query)
+    if rows >= formats.XLSX_MAX_ROWS:
+        message = _(
+            "%(rows)s reports are more than a spreadsheet holds. Narrow the filter, "
+            "or download CSV.",
+            rows=format_number(rows),
+        )
+        return render_error(400, _("Too many rows for a spreadsheet"), message)
+    rows = exports.report_rows(query)
+    return formats.xlsx_response(name, _("Reports"), header, rows)
+
+
+@bp.route("/imports/", methods=["GET", "POST"])
+@access.importers
+def upload():
+    """Upload a spreadsheet of reports; the preview follows, nothing is written."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        name = form.spreadsheet.data.filename
+        pending = files.keep(current_user, name, form.content)
+        db.session.commit()
+        return redirect(url_for(".preview", token=pending.token))
+    status = 400 if form.errors else 200
+    return render_template("spreadsheets/upload.html", form=form), status
+
+
+@bp.route("/imports/template.<any(csv, xlsx):kind>")
+@access.importers
+def template_file(kind: str):
+    """The columns and an example row, in Indonesian or English (?lang=)."""
+    locale = request.args.get("lang")
+    if locale not in current_app.config["LANGUAGES"]:
+        locale = None
+    with force_locale(locale) if locale else nullcontext():
+        header = formats.headers(template.TEMPLATE_COLUMNS)
+        rows = iter([template.example_row()])
+        name = formats.safe_name(_("report template"))
+        if kind == "csv":
+            return formats.csv_response(name, header, rows)
+        notes = template.instructions()
+        return formats.xlsx_response(name, _("Reports"), header, rows, notes=notes)
+
+
+@bp.route("/imports/<token>")
+@access.importers
+def preview(token: str):
+    """What the kept file would do: rows to add and to correct, or every problem by
+    row and column. Checked again on each view, against the data as it is now."""
+    pending = access.get_pending_import_or_404(current_user, token)
+    check = imports.check(current_user, pending.filename, pending.content)
+    return preview_page(pending, check)
+
+
+def preview_page(pending, check, status: int = 200):
+    shown = request.args.get("show")
+    if shown not in LISTS:
+        shown = "problems" if check.problems else "additions"
+    return render_template(
+        "spreadsheets/preview.html",
+        pending=pending,
+        check=check,
+        shown=shown,
+        page=paginate_list(getattr(check, shown)),
+    ), status
+
+
+@bp.route("/imports/<token>/commit", methods=["POST"])
+@access.importers
+def commit(token: str):
+    """Write the kept file's reports, all of them or none."""
+    pending = access.get_pending_import_or_404(current_user, token)
+    try:
+        check = imports.commit(current_user, pending)
+    except (StaleDataError, IntegrityError):  # a report or decision came meanwhile
+        db.session.rollback()
+        return changed_meanwhile(token)
+    if check.conflicts:
+        # What they now see is the preview to confirm: it is checked from here on.
+        files.seen(pending)
+        db.session.commit()
+        flash(imports.conflicts_message(check.conflicts), "error")
+        return redirect(url_for(".preview", token=token))
+    if not check.can_commit:
+        flash(_("The file no longer passes the checks. Nothing was written."), "error")
+        return preview_page(pending, check, 409)
+    db.session.commit()
+    flash(imported_message(check), "success")
+    return redirect(url_for("villages.index", sort="last_report"))
+
+
+def changed_meanwhile(token: str):
+    message = _(
+        "Some villages changed meanwhile. Nothing was written: check the preview and "
+        "confirm again."
+    )
+    flash(message, "error")
+    return redirect(url_for(".preview", token=token))
+
+
+def imported_message(check) -> str:
+    added, corrected = len(check.additions), len(check.corrections)
+    message = _(
+        "Imported: %(added)s reports added, %(corrected)s corrected.",
+        added=added,
+        corrected=corrected,
+    )
+    if check.now_qualifying:
+        message += " " + ngettext(
+            "%(num)s village now qualifies.",
+            "%(num)s villages now qualify.",
+            check.now_qualifying,
+        )
+    return message
+
+
+@bp.route("/imports/<token>/cancel", methods=["POST"])
+@access.importers
+def cancel(token: str):
+    files.discard(access.get_pending_import_or_404(current_user, token))
+    db.session.commit()
+    flash(_("The upload is discarded. Nothing was written."), "success")
+    return redirect(url_for(".upload"))

@@ -1,0 +1,52 @@
+"""The spreadsheet template for reports: its columns, an example row (Desa Kresek)
+and how to fill it in, in the reader's language."""
+
+from flask_babel import lazy_gettext as _l
+
+from .formats import REPORT_COLUMNS
+
+TEMPLATE_COLUMNS = tuple(
+    column
+    for column in REPORT_COLUMNS
+    if column.key not in ("worker_potential", "coverage")
+)
+# The template's example row says this in its notes; a file that still has it is
+# refused, so that the example is never imported as a real count.
+EXAMPLE_NOTE = _l("EXAMPLE: delete this row before uploading")
+EXAMPLE_ROW = {
+    "code": "36.03.06.2018",
+    "village": "Kresek",
+    "as_of": "2026-10-31",
+    "active_participants": 4200,
+    "bpu": 3000,
+    "pu": 1000,
+    "jakon": 200,
+    "self_paid": 2500,
+    "apbd": 1000,
+    "apbdes": 500,
+    "csr_other": 200,
+}
+
+
+def example_row() -> tuple:
+    """The template's example: Desa Kresek, in the reader's language."""
+    values = {**EXAMPLE_ROW, "notes": str(EXAMPLE_NOTE)}
+    return tuple(values.get(column.key, "") for column in TEMPLATE_COLUMNS)
+
+
+def instructions() -> list[str]:
+    """The template's second sheet: how to fill it in."""
+    return [
+        str(_l("One row per village and date. The first row holds the column names.")),
+        str(_l("Village code: the Kemendagri code, e.g. 36.03.06.2018 (Desa Kresek).")),
+        str(_l("As of: the date of the count, e.g. 2026-10-31 or 31/10/2026.")),
+        str(
+            _l(
+                "BPU + PU + Jakon and Self-paid + APBD + APBDes + CSR or other must "
+                "each add up to the active participants."
+            )
+        ),
+        str(_l("A row for a village and date that already has a report corrects it.")),
+        str(_l("The village name is for you; the import reads the code.")),
+        str(EXAMPLE_NOTE),
+    ]

@@ -1,0 +1,248 @@
+"""The flag: the threshold in force for a village, whether its latest report reaches
+it, the status that follows, and the designation that locks its reports. Every area
+that changes a report, a worker potential, a threshold or a designation asks here; the
+rules themselves are in ``rules``.
+
+Part of the caller's transaction: nothing here commits.
+"""
+
+from collections.abc import Iterable
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm.attributes import flag_modified
+
+from . import audit, rules
+from .extensions import db
+from .models import (
+    Designation,
+    ProgrammeSetting,
+    RegencySetting,
+    Region,
+    Report,
+    Village,
+    utcnow,
+)
+
+CHUNK = 500  # codes per IN (...)
+
+# --- The threshold in force ---
+
+
+def programme_threshold() -> int:
+    setting = db.session.get(ProgrammeSetting, 1)
+    return setting.threshold_tenths if setting else rules.DEFAULT_THRESHOLD_TENTHS
+
+
+def effective_threshold():
+    """SQL: the threshold in force for a regency (its own, else the programme's),
+    over the RegencySetting row that ``with_thresholds`` joins. The one place the
+    lookup is written: ``thresholds_by_regency`` asks the database the same way."""
+    national = select(ProgrammeSetting.threshold_tenths).where(ProgrammeSetting.id == 1)
+    return func.coalesce(
+        RegencySetting.threshold_tenths,
+        national.scalar_subquery(),
+        rules.DEFAULT_THRESHOLD_TENTHS,
+    )
+
+
+def with_thresholds(query: Select) -> Select:
+    """The join that ``effective_threshold`` and ``band_condition`` need."""
+    return query.outerjoin(
+        RegencySetting, RegencySetting.regency_code == Village.regency_code
+    )
+
+
+def thresholds_by_regency(regency_codes: Iterable[str]) -> dict[str, int]:
+    """The threshold in force for each regency, in one query per 500 regencies."""
+    codes = sorted(set(regency_codes))
+    found = {}
+    for start in range(0, len(codes), CHUNK):
+        query = (
+            select(Region.code, effective_threshold())
+            .outerjoin(RegencySetting, RegencySetting.regency_code == Region.code)
+            .where(Region.code.in_(codes[start : start + CHUNK]))
+        )
+        found.update(db.session.execute(query).all())
+    return found
+
+
+def threshold_for(regency_code: str) -> int:
+    return thresholds_by_regency([regency_code])[regency_code]
+
+
+def band_condition(band: str):
+    """SQL: the village's latest coverage is in ``band``; the edges of
+    ``rules.coverage_band``. Needs ``with_thresholds``. Coverage is kept rounded
+    down, so comparing it with a threshold in tenths is the same rule as comparing
+    the counts (``rules.coverage_tenths``)."""
+    coverage, threshold = Village.coverage_tenths, effective_threshold()
+    return {
+        "under_50": coverage < rules.HALF_TENTHS,
+        "50_75": and_(
+            coverage >= rules.HALF_TENTHS, coverage < rules.CLOSE_FROM_TENTHS
+        ),
+        "75_threshold": and_(coverage >= rules.CLOSE_FROM_TENTHS, coverage < threshold),
+        "at_threshold": coverage >= threshold,
+    }[band]
+
+
+# --- Whether a village qualifies, and its status ---
+
+
+def reaches(report: Report, threshold: int) -> bool:
+    """The qualifying decision: the report's active participants reach the threshold
+    of the worker potential it was measured against."""
+    return rules.reaches_threshold(
+        report.active_participants, report.worker_potential, threshold
+    )
+
+
+def latest_report(village: Village) -> Report | None:
+    return db.session.scalars(village.latest_report()).first()
+
+
+def touch(village: Village) -> None:
+    """Write the village row (raising its revision) even if nothing on it changes: a
+    reviewer deciding on the page as it was is refused, and a report saved while a
+    designation is approved fails instead of slipping in behind the designation's
+    lock."""
+    flag_modified(village, "head_name")
+
+
+def refresh_villages(villages: Iterable[Village]) -> list[Village]:
+    """Copy each village's latest report's figures onto it and move its status by
+    the rule; every village row is written (``touch``). Returns the villages that
+    came to qualify. A few queries per 500 villages, however many."""
+    villages = {village.code: village for village in villages}
+    for village in villages.values():
+        touch(village)
+    db.session.flush()
+    latest = _latest_reports(list(villages))
+    thresholds = thresholds_by_regency(v.regency_code for v in villages.values())
+    qualifying = []
+    for code, village in villages.items():
+        before = village.status
+        follow_latest(village, latest.get(code), thresholds[village.regency_code])
+        if village.status == rules.Status.QUALIFYING != before:
+            qualifying.append(village)
+    return qualifying
+
+
+def _latest_reports(codes: list[str]) -> dict[str, Report]:
+    found = {}
+    for start in range(0, len(codes), CHUNK):
+        chunk = codes[start : start + CHUNK]
+        newest = (
+            select(Report.village_code, func.max(Report.as_of).label("as_of"))
+            .where(Report.village_code.in_(chunk))
+            .group_by(Report.village_code)
+            .subquery()
+        )
+        query = select(Report).join(
+            newest,
+            and_(
+                Report.village_code == newest.c.village_code,
+                Report.as_of == newest.c.as_of,
+            ),
+        )
+        found.update(
+            (report.village_code, report) for report in db.session.scalars(query)
+        )
+    return found
+
+
+def follow_latest(village: Village, latest: Report | None, threshold: int) -> None:
+    """The village takes its latest report's figures, and the status the rule gives."""
+    if latest is None:
+        return
+    village.latest_report_date = latest.as_of
+    village.active_participants = latest.active_participants
+    village.coverage_tenths = latest.coverage_tenths
+    move_status(village, rules.next_status(village.status, reaches(latest, threshold)))
+
+
+def move_status(village: Village, status: str) -> None:
+    """Set the village's status, recorded in the audit trail when it changes."""
+    if status == village.status:
+        return
+    audit.record(
+        "village.status",
+        entity=village,
+        before={"status": village.status},
+        after={"status": status, "coverage_tenths": village.coverage_tenths},
+        region_code=village.code,
+    )
+    village.status = status
+    village.status_changed_at = utcnow()
+
+
+def set_threshold(threshold_tenths: int | None, regency_code: str | None = None) -> int:
+    """Set the programme threshold, or a regency's override (None removes it), and
+    re-evaluate every village it governs. Returns how many villages changed status."""
+    if regency_code is None:
+        setting = db.session.get(ProgrammeSetting, 1) or ProgrammeSetting(id=1)
+        governed = Village.regency_code.not_in(
+            select(RegencySetting.regency_code).where(
+                RegencySetting.threshold_tenths.is_not(None)
+            )
+        )
+    else:
+        setting = db.session.get(RegencySetting, regency_code) or RegencySetting(
+            regency_code=regency_code
+        )
+        governed = Village.regency_code == regency_code
+    db.session.add(setting)
+    before = setting.threshold_tenths
+    setting.threshold_tenths = threshold_tenths
+    audit.record(
+        "threshold.set",
+        before={"threshold_tenths": before, "regency_code": regency_code},
+        after={"threshold_tenths": threshold_tenths, "regency_code": regency_code},
+        region_code=regency_code,
+    )
+    db.session.flush()
+    latest = (
+        select(Village, Report)
+        .join(
+            Report,
+            and_(
+                Report.village_code == Village.code,
+                Report.as_of == Village.latest_report_date,
+            ),
+        )
+        .where(governed)
+    )
+    threshold = threshold_for(regency_code) if regency_code else threshold_tenths
+    changed = 0
+    for village, report in db.session.execute(latest):
+        status = rules.next_status(village.status, reaches(report, threshold))
+        changed += status != village.status
+        move_status(village, status)
+    db.session.flush()
+    return changed
+
+
+# --- The lock of a designation on its reports ---
+
+
+def locking_designation(village: Village) -> Designation | None:
+    """The valid designation of the village: the reports up to its report's date are
+    behind it and locked until the labour office reopens or revokes it."""
+    return db.session.scalar(village.active_designation())
+
+
+def designation_locking(village: Village, day) -> Designation | None:
+    """The designation that locks the village's report of ``day``, if one does."""
+    locked = locking_designation(village)
+    return locked if locked is not None and locked.locks(day) else None
+
+
+def locked_message(designation: Designation) -> str:
+    return _l(
+        "Reports up to %(day)s are behind designation %(number)s and locked. The "
+        "labour office can reopen the designation to allow a correction.",
+        day=format_date(designation.report_as_of),
+        number=designation.number,
+    )
