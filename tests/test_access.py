@@ -7,13 +7,15 @@ The table below must name every endpoint the app has: a new route fails
 import io
 
 import pytest
-from conftest import report_values
 from werkzeug.datastructures import FileStorage
 
-from villagetracker import designations, evidence, services
+from tests.helpers.villages import report_values
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import Designation, Role, Village
+from villagetracker.review import service as review_service
+from villagetracker.villages import evidence
+from villagetracker.villages import service as village_service
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -40,8 +42,8 @@ CHANGERS = {"officer", "officer limited to Kresek", "admin"}
 
 # endpoint -> (kind, URL); {code} is filled with a region inside or outside the scope.
 ROUTES = {
-    "auth.login": ("public", "/login"),
-    "auth.logout": ("post", "/logout"),
+    "accounts.login": ("public", "/login"),
+    "accounts.logout": ("post", "/logout"),
     "main.set_language": ("post", "/language"),
     "main.home": ("anyone logged in", "/"),
     "regions.index": ("anyone logged in", "/regions/?q=kresek"),
@@ -62,48 +64,51 @@ ROUTES = {
         "village change",
         "/villages/{village}/reports/{report}/edit",
     ),
-    "villages.approve": ("village review", "/villages/{village}/approve"),
-    "villages.return_to_officers": ("village review", "/villages/{village}/return"),
-    "villages.revoke": (
+    "review.approve": ("village review", "/villages/{village}/approve"),
+    "review.return_to_officers": ("village review", "/villages/{village}/return"),
+    "review.revoke": (
         "designation review",
         "/villages/{village}/designations/{designation}/revoke",
     ),
-    "villages.reopen": (
+    "review.reopen": (
         "designation review",
         "/villages/{village}/designations/{designation}/reopen",
     ),
-    "villages.certificate": (
+    "certificates.show": (
         "designation",
         "/villages/{village}/designations/{designation}/certificate",
     ),
-    "villages.certificate_pdf": (
+    "certificates.pdf": (
         "certificate pdf",
         "/villages/{village}/designations/{designation}/certificate.pdf",
     ),
     "review.queue": ("reviewer", "/review/"),
-    "review.batch": ("reviewer", "/review/certificates?start=2014-01-01&end={today}"),
-    "review.batch_pdf": ("batch pdf", "/review/certificates.pdf"),
-    "verify.search": ("public", "/verify?number=001/DSJSK/36.03/2026"),
-    "verify.show": ("public", "/verify/{token}"),
-    "dashboard.index": ("anyone logged in", "/dashboard/"),
-    "dashboard.region": ("dashboard", "/dashboard/{code}"),
-    "dashboard.target": ("target", "/dashboard/{code}/target"),
-    "dashboard.remove_target": ("target post", "/dashboard/{code}/target/remove"),
-    "villages.export": ("anyone logged in", "/villages/export.csv"),
-    "villages.export_reports": ("anyone logged in", "/villages/reports.xlsx"),
-    "imports.upload": ("importer", "/imports/"),
-    "imports.template": ("importer", "/imports/template.xlsx"),
-    "imports.preview": ("upload", "/imports/{token}"),
-    "imports.commit": ("upload post", "/imports/{token}/commit"),
-    "imports.cancel": ("upload post", "/imports/{token}/cancel"),
-    "admin.signatories": ("admin", "/admin/signatories"),
-    "admin.threshold": ("admin", "/admin/threshold"),
-    "admin.users": ("admin", "/admin/users"),
-    "admin.new_user": ("admin", "/admin/users/new"),
-    "admin.edit_user": ("admin", "/admin/users/{user_id}/edit"),
-    "admin.reset_password": ("admin post", "/admin/users/{user_id}/password"),
-    "admin.login_throttles": ("admin", "/admin/throttles"),
-    "admin.clear_login_throttle": ("admin post", "/admin/throttles/clear"),
+    "certificates.batch": (
+        "reviewer",
+        "/review/certificates?start=2014-01-01&end={today}",
+    ),
+    "certificates.batch_pdf": ("batch pdf", "/review/certificates.pdf"),
+    "certificates.verify_number": ("public", "/verify?number=001/DSJSK/36.03/2026"),
+    "certificates.verify": ("public", "/verify/{token}"),
+    "dashboards.index": ("anyone logged in", "/dashboard/"),
+    "dashboards.region": ("dashboard", "/dashboard/{code}"),
+    "dashboards.target": ("target", "/dashboard/{code}/target"),
+    "dashboards.remove_target": ("target post", "/dashboard/{code}/target/remove"),
+    "spreadsheets.export_villages": ("anyone logged in", "/villages/export.csv"),
+    "spreadsheets.export_reports": ("anyone logged in", "/villages/reports.xlsx"),
+    "spreadsheets.upload": ("importer", "/imports/"),
+    "spreadsheets.template_file": ("importer", "/imports/template.xlsx"),
+    "spreadsheets.preview": ("upload", "/imports/{token}"),
+    "spreadsheets.commit": ("upload post", "/imports/{token}/commit"),
+    "spreadsheets.cancel": ("upload post", "/imports/{token}/cancel"),
+    "review.signatories": ("admin", "/admin/signatories"),
+    "review.threshold": ("admin", "/admin/threshold"),
+    "accounts.users": ("admin", "/admin/users"),
+    "accounts.new_user": ("admin", "/admin/users/new"),
+    "accounts.edit_user": ("admin", "/admin/users/{user_id}/edit"),
+    "accounts.reset_password": ("admin post", "/admin/users/{user_id}/password"),
+    "accounts.login_throttles": ("admin", "/admin/throttles"),
+    "accounts.clear_login_throttle": ("admin post", "/admin/throttles/clear"),
 }
 
 
@@ -224,9 +229,10 @@ def villages(app, register):
     for code in (KRESEK, *OUTSIDE_VILLAGE.values()):
         village = register(code)
         upload = FileStorage(io.BytesIO(PDF), filename="bukti.pdf")
-        reports[code] = services.log_report(
+        reports[code] = village_service.log_report(
             village.registered_by, village, report_values(4200), evidence.store(upload)
         ).id
+        db.session.commit()
     return reports
 
 
@@ -337,13 +343,14 @@ def designated(app, villages, make_user):
     """Every village of the ``villages`` fixture designated by an admin: the ids of
     their designations by village code."""
     admin = make_user(Role.ADMIN)
-    signatory = designations.Signatory("Dinas", "Nama", "Kepala Dinas")
+    signatory = review_service.Signatory("Dinas", "Nama", "Kepala Dinas")
     ids = {}
     for code in villages:
         village = db.session.get(Village, code)
-        ids[code] = designations.approve(
+        ids[code] = review_service.approve(
             admin, village, str(village.revision), signatory
         ).id
+        db.session.commit()
     return ids
 
 
@@ -410,7 +417,7 @@ def test_the_review_area_is_for_the_labour_office_and_admins(
 def test_batch_pdfs_are_for_the_labour_office_and_admins(login, designated, account):
     session, _ = login(**ACCOUNTS[account])
     days = {"start": "2014-01-01", "end": str(local_today())}
-    response = session.post(ROUTES["review.batch_pdf"][1], days)
+    response = session.post(ROUTES["certificates.batch_pdf"][1], days)
     if account in REVIEWERS:
         assert response.mimetype == "application/pdf"
     else:
@@ -469,7 +476,7 @@ def test_a_dashboard_outside_the_scope_is_not_found_and_counts_nothing_of_it(
     session, user = login(**ACCOUNTS[account])
     assert session.get(f"/dashboard/{OUTSIDE[account]}").status_code == 404
     assert session.get("/dashboard/36").status_code == 404
-    from villagetracker import dashboards
+    from villagetracker.dashboards import queries as dashboards
 
     home = DASHBOARD_HOME[account]
     inside = [code for code in villages if code.startswith(home + ".")]

@@ -4,13 +4,16 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from conftest import PASSWORD, app_config
 from sqlalchemy import func
 
-from villagetracker import create_app, services
+from tests.helpers import PASSWORD, app_config
+from tests.helpers.villages import registration
+from villagetracker import create_app
+from villagetracker.accounts import service as account_service
 from villagetracker.extensions import db
 from villagetracker.models import Role, User
-from villagetracker.regions import load_regions, official_rows
+from villagetracker.regions.loader import load_regions, official_rows
+from villagetracker.villages import service as village_service
 
 
 def test_users_create_makes_an_account_in_a_region(runner):
@@ -121,19 +124,16 @@ def test_backup_copies_a_consistent_snapshot_while_reports_are_written(tmp_path)
     live = tmp_path / "live.sqlite3"
     app = sqlite_app(live, tmp_path)
     with app.app_context():
-        services.register_village(
-            services.create_account(
+        village_service.register_village(
+            account_service.create_account(
                 username="siti",
                 full_name="Siti",
                 password=PASSWORD,
-                scope=services.AccountScope(Role.OFFICER, "36.03", []),
+                scope=account_service.AccountScope(Role.OFFICER, "36.03", []),
             ),
-            "36.03.06.2018",
-            head_name="Kepala Desa",
-            contact_phone=None,
-            notes=None,
-            potential=services.PotentialInput(4615, "p3ke", None, date(2019, 1, 1)),
+            registration("36.03.06.2018"),
         )
+        db.session.commit()
         db.engine.dispose()
     stop = threading.Event()
     written = []

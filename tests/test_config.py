@@ -3,13 +3,13 @@ import stat
 from datetime import timedelta
 
 import pytest
-from conftest import app_config
 
+from tests.helpers import app_config
 from villagetracker import create_app
+from villagetracker.accounts.service import reset_password
 from villagetracker.config import ConfigError
 from villagetracker.extensions import db
 from villagetracker.models import Role
-from villagetracker.services import reset_password
 
 
 @pytest.fixture
@@ -153,11 +153,13 @@ def test_production_starts_once_every_demo_password_is_changed(make_app, make_us
         Role.OFFICER, username="officer.serang", password="desasadar2026"
     )
     reset_password(admin, "kopi-tubruk-pagi")
+    db.session.commit()
     officer.active = False  # disabled is not enough: it could be enabled again
     db.session.commit()
     with pytest.raises(ConfigError, match="officer.serang"):
         make_app(**PRODUCTION)
     reset_password(officer, "kopi-tubruk-sore")
+    db.session.commit()
     assert make_app(**PRODUCTION).config["ENV"] == "production"
 
 

@@ -16,10 +16,11 @@ import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
-from conftest import free_port
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
+
+from tests.helpers.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

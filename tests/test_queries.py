@@ -4,12 +4,13 @@ counted with 10 villages in scope and again with 200, and must be as many."""
 from datetime import date, timedelta
 
 import pytest
-from conftest import CSRF_FIELD, report_form
 from sqlalchemy import event, select
 
-from villagetracker import designations
+from tests.helpers import CSRF_FIELD
+from tests.helpers.villages import report_form
 from villagetracker.extensions import db
 from villagetracker.models import Designation, Region, Role
+from villagetracker.review import service as review_service
 
 PAGES = {
     "home": ("officer", "/"),
@@ -57,16 +58,18 @@ def programme(app, register, log, make_user):
             village = register(codes[index], potential=1000)
             log(village, 950 if index % 3 == 0 else 400 + index, as_of=date(2026, 1, 5))
             if index % 9 == 0:
-                designations.approve(
+                review_service.approve(
                     reviewer,
                     village,
                     str(village.revision),
-                    designations.Signatory("Dinas", "Nama", "Jabatan"),
+                    review_service.Signatory("Dinas", "Nama", "Jabatan"),
                 )
+                db.session.commit()
             elif index == 3:
-                designations.return_village(
+                review_service.return_village(
                     reviewer, village, str(village.revision), "Periksa lagi."
                 )
+                db.session.commit()
             made.append(village.code)
         return made
 

@@ -1,9 +1,9 @@
 import re
 
 import pytest
-from conftest import CSRF_FIELD, PASSWORD
 from sqlalchemy import func, select
 
+from tests.helpers import CSRF_FIELD, PASSWORD
 from villagetracker.extensions import db
 from villagetracker.models import Role, User
 

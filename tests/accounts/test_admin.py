@@ -1,9 +1,9 @@
 import re
 
 import pytest
-from conftest import PASSWORD, Browser
 from sqlalchemy import func, select
 
+from tests.helpers import PASSWORD, Browser
 from villagetracker.extensions import db
 from villagetracker.models import AuditEvent, LoginFailure, Role, User
 

@@ -4,13 +4,13 @@ from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from conftest import PASSWORD, Browser
 from sqlalchemy import select
 
+from tests.helpers import PASSWORD, Browser
+from villagetracker.accounts.service import reset_password
 from villagetracker.config import DEFAULTS
 from villagetracker.extensions import db
 from villagetracker.models import AuditEvent, LoginFailure, Role, User
-from villagetracker.services import reset_password
 
 
 def actions():
@@ -250,6 +250,7 @@ def test_a_disabled_user_is_logged_out_at_their_next_request(login, make_user):
 def test_a_password_reset_ends_the_sessions(login):
     officer, user = login(Role.OFFICER)
     reset_password(user, "another-password-1")
+    db.session.commit()
     assert officer.get("/").status_code == 302
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from villagetracker.passwords import common_passwords, password_problem
+from villagetracker.accounts.passwords import common_passwords, password_problem
 
-DATA = Path(__file__).parent.parent / "villagetracker" / "data"
+DATA = Path(__file__).parents[2] / "villagetracker" / "accounts" / "data"
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import (
+from playwright.sync_api import expect
+
+from tests.helpers.chromium import (
     assert_accessible,
     assert_no_sideways_scroll,
     log_in,
     screenshot,
 )
-from playwright.sync_api import expect
-from test_dashboards import country  # noqa: F401  (the fixture)
-
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import Report, Role, Village
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 def test_the_labour_office_sets_its_target_and_reads_its_dashboard(
     page,
-    country,  # noqa: F811
+    country,
     make_user,
 ):
     make_user(Role.REVIEWER, region="36.03", username="disnaker")
@@ -70,7 +69,7 @@ def test_the_labour_office_sets_its_target_and_reads_its_dashboard(
 
 def test_an_admin_drills_from_the_country_to_a_kecamatan(
     page,
-    country,  # noqa: F811
+    country,
     make_user,
 ):
     make_user(Role.ADMIN, username="nasional")

@@ -5,18 +5,19 @@ read back, the QR code's page says valid, and after revocation it says revoked."
 from pathlib import Path
 
 import pytest
-from conftest import (
+from playwright.sync_api import expect
+
+from tests.helpers.chromium import (
     ARTIFACTS,
     assert_accessible,
     assert_no_sideways_scroll,
     log_in,
-    pdf_pages,
-    pdf_qr_codes,
     screenshot,
 )
-from playwright.sync_api import expect
-
-from villagetracker.models import Role
+from tests.helpers.pdf import pdf_pages, pdf_qr_codes
+from villagetracker.extensions import db
+from villagetracker.models import Role, Village
+from villagetracker.review import service as review_service
 
 pytestmark = pytest.mark.browser
 
@@ -142,19 +143,19 @@ def test_kresek_is_approved_printed_verified_and_revoked(
 def test_the_review_pages_fit_the_screen_and_pass_axe(
     page, make_user, register, log, width
 ):
-    from villagetracker import designations
 
     admin = make_user(Role.ADMIN, username="admin1")
     for code in (KRESEK, "36.03.07.2001"):
         village = register(code)
         log(village, 4200)
-    kresek = designations.db.session.get(designations.Village, KRESEK)
-    designations.approve(
+    kresek = db.session.get(Village, KRESEK)
+    review_service.approve(
         admin,
         kresek,
         str(kresek.revision),
-        designations.Signatory("Dinas", "Nama", "Jabatan"),
+        review_service.Signatory("Dinas", "Nama", "Jabatan"),
     )
+    db.session.commit()
     page.set_viewport_size({"width": width, "height": 800})
     log_in(page, "admin1")
     for name, path in [

@@ -1,9 +1,14 @@
 """Journeys in a real Chromium: what a person sees, at 360 px and 1280 px."""
 
 import pytest
-from conftest import assert_accessible, assert_no_sideways_scroll, log_in, screenshot
 from playwright.sync_api import expect
 
+from tests.helpers.chromium import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    log_in,
+    screenshot,
+)
 from villagetracker.models import Role
 
 pytestmark = pytest.mark.browser

@@ -15,19 +15,16 @@ from urllib.parse import urlencode
 from urllib.request import urlopen
 
 import pytest
-from conftest import (
-    TEST_SECRET,
-    app_config,
-    free_port,
-    require_program,
-    start_redis,
-)
 
-from villagetracker import create_app, designations
+from tests.helpers import TEST_SECRET, app_config
+from tests.helpers.servers import free_port, require_program, start_redis
+from villagetracker import create_app
 from villagetracker.config import ConfigError
+from villagetracker.extensions import db
 from villagetracker.models import Role
+from villagetracker.review import service as review_service
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KRESEK = "36.03.06.2018"
 WORKERS = 2
 LIMIT = 30  # the shipped VERIFY_RATE_LIMIT, "30 per minute"
@@ -143,16 +140,17 @@ def certificate(app, register, log, make_user):
     village = register(KRESEK)
     log(village, 4200)  # 91.0% of 4,615: qualifying
     reviewer = make_user(Role.REVIEWER, region="36.03")
-    designation = designations.approve(
+    designation = review_service.approve(
         reviewer,
         village,
         str(village.revision),
-        designations.Signatory(
+        review_service.Signatory(
             "Dinas Ketenagakerjaan Kabupaten Tangerang",
             "Drs. H. Septo Kalnadi, M.M.",
             "Kepala Dinas",
         ),
     )
+    db.session.commit()
     return designation.token, designation.number
 
 

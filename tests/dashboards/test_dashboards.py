@@ -6,9 +6,10 @@ from datetime import date, timedelta
 import lxml.html
 import pytest
 from sqlalchemy import select
-from test_designations import approve
 
-from villagetracker import dashboards, rules, services
+from villagetracker import rules, status
+from villagetracker.dashboards import queries as dashboards
+from villagetracker.dashboards import service as dashboard_service
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import (
@@ -20,39 +21,6 @@ from villagetracker.models import (
     Village,
     WorkerPotential,
 )
-
-# (code, worker potential, active participants of the latest report or None)
-TANGERANG = [
-    ("36.03.06.2001", 1000, 950),  # 95.0%: qualifying
-    ("36.03.06.2003", 1000, 800),  # 80.0%
-    ("36.03.06.2007", 1000, 899),  # 89.9%
-    ("36.03.06.2009", 1000, 600),  # 60.0%
-    ("36.03.06.2011", 1000, 100),  # 10.0%
-    ("36.03.06.2018", 4615, 4200),  # Kresek, 91.0%: designated
-    ("36.03.07.2001", 2000, None),  # Kronjo: no report yet
-    ("36.03.07.2002", 3000, 2790),  # 93.0%: designated, then at risk
-    ("36.03.07.2006", 500, 499),  # 99.8%
-]
-SERANG = [("36.04.15.2001", 1500, 1400), ("36.04.15.2002", 800, 100)]
-BANDUNG = [("32.04.05.2001", 2500, 2400)]
-
-
-@pytest.fixture
-def country(register, log, login):
-    """Villages in Kabupaten Tangerang, Kabupaten Serang (Banten) and Kabupaten
-    Bandung (Jawa Barat), two of them designated by the labour office and one of
-    those since fallen below the threshold."""
-    villages = {}
-    for code, potential, active in TANGERANG + SERANG + BANDUNG:
-        villages[code] = register(code, potential=potential)
-        if active is not None:
-            log(villages[code], active, as_of=date(2019, 9, 1))
-    reviewer, _ = login(Role.REVIEWER, region="36.03")
-    for code in ("36.03.06.2018", "36.03.07.2002"):
-        assert approve(reviewer, code).status_code == 302
-    log(villages["36.03.07.2002"], 2000, as_of=date(2019, 10, 1))  # 66.6%: at risk
-    db.session.expire_all()
-    return villages
 
 
 def expected(prefix: str = "") -> dict:
@@ -91,7 +59,7 @@ def expected(prefix: str = "") -> dict:
         latest = reports[-1]
         figures["active_participants"] += latest.active_participants
         coverage = latest.active_participants * 1000 // latest.worker_potential
-        threshold = services.threshold_for(village.regency_code)
+        threshold = status.threshold_for(village.regency_code)
         figures["band_" + rules.coverage_band(coverage, threshold)] += 1
     return figures
 
@@ -277,7 +245,8 @@ def target_events() -> list[AuditEvent]:
 def test_a_target_of_only_white_space_is_refused_and_the_target_stays(login, blank):
     reviewer, _ = login(Role.REVIEWER, region="36.03")
     day = local_today() + timedelta(days=40)
-    services.set_target("36.03", 750, day)
+    dashboard_service.set_target("36.03", 750, day)
+    db.session.commit()
     response = reviewer.post(
         "/dashboard/36.03/target", {"target": blank, "target_date": day.isoformat()}
     )
@@ -292,7 +261,8 @@ def test_a_target_of_only_white_space_is_refused_and_the_target_stays(login, bla
 def test_removing_a_target_is_its_own_button_and_is_audited(login):
     reviewer, user = login(Role.REVIEWER, region="36.03")
     day = local_today() + timedelta(days=40)
-    services.set_target("36.03", 750, day)
+    dashboard_service.set_target("36.03", 750, day)
+    db.session.commit()
     page = page_tree_any(reviewer.get("/dashboard/36.03/target"))
     (remove,) = page.cssselect('form[action="/dashboard/36.03/target/remove"]')
     assert remove.get("method") == "post" and remove.cssselect("button")
@@ -329,7 +299,7 @@ def test_target_progress_rule():
 
 
 def test_chart_ticks_are_round_and_cover_the_largest_value():
-    from villagetracker.charts import ticks
+    from villagetracker.web.charts import ticks
 
     assert ticks(0) == [0, 1]
     assert ticks(3) == [0, 1, 2, 3]

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from villagetracker.extensions import db
 from villagetracker.models import Region, Role
-from villagetracker.regions import load_regions, official_rows, region_values
+from villagetracker.regions.loader import load_regions, official_rows, region_values
 
 
 def count_by(column):

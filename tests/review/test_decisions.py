@@ -1,23 +1,14 @@
 """After approval: returning a village to its officers, the reports a designation
 locks, reopening, revocation when a village falls below, and re-designation."""
 
-
-import re
-import sys
 from datetime import date
-from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import Browser
-from tests.helpers.pdf import pdf_pages, pdf_qr_codes
 from tests.helpers.review import (
-    CIKANDE,
-    FIRST_NUMBER,
     KRESEK,
-    KRONJO,
     YEAR,
     approve,
     designation,
@@ -25,14 +16,10 @@ from tests.helpers.review import (
     text,
     village,
 )
-from tests.helpers.servers import http_session, post_at_once
 from tests.helpers.villages import report_form
-from tests.helpers import CSRF_FIELD
-from villagetracker import designations, rules
+from villagetracker import rules
 from villagetracker.extensions import db
-from villagetracker.i18n import local_today
-from villagetracker.models import Designation, RegencySetting, Report, Role
-
+from villagetracker.models import Designation, Report
 
 # --- Returning a village to its officers ---
 
@@ -48,7 +35,7 @@ def test_a_returned_village_shows_the_reason_to_its_officers_until_a_new_report(
     )
     assert response.status_code == 302
     assert village().returned_reason == reason
-    assert village().status == rules.QUALIFYING
+    assert village().status == rules.Status.QUALIFYING
     assert reason in text(officer.get("/"))
     assert reason in text(officer.get(f"/villages/{KRESEK}"))
     assert KRESEK not in text(reviewer.get("/review/"))  # out of the queue
@@ -112,7 +99,7 @@ def test_reopening_unlocks_the_reports_and_a_new_approval_gives_a_new_number(
     assert response.status_code == 302
     db.session.expire_all()
     assert designated.state == rules.REOPENED
-    assert village().status == rules.QUALIFYING
+    assert village().status == rules.Status.QUALIFYING
     report = db.session.scalar(select(Report).where(Report.village_code == KRESEK))
     response = officer.post(
         f"/villages/{KRESEK}/reports/{report.id}/edit", report_form(4210)
@@ -140,7 +127,7 @@ def test_a_designated_village_falling_below_is_listed_at_risk_with_revocation_su
     officer.post(
         f"/villages/{KRESEK}/reports/new", report_form(3900, as_of="2019-12-01")
     )
-    assert village().status == rules.AT_RISK
+    assert village().status == rules.Status.AT_RISK
     page = text(reviewer.get("/review/?list=at_risk"))
     assert KRESEK in page and "Cabut?" in page
     assert "Penetapan berisiko" in text(officer.get(f"/villages/{KRESEK}"))
@@ -161,7 +148,7 @@ def test_revoking_needs_a_reason_and_the_certificate_then_verifies_as_revoked(
     )
     db.session.expire_all()
     assert designated.state == rules.REVOKED
-    assert village().status == rules.REGISTERED  # 3,900 of 4,615 is below 90%
+    assert village().status == rules.Status.REGISTERED  # 3,900 of 4,615 is below 90%
     page = text(client.get(f"/verify/{designated.token}"))
     assert "Dicabut" in page and "Cakupan turun ke 84,5%." in page
     assert ">Sah<" not in page

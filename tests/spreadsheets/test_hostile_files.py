@@ -11,12 +11,15 @@ import zipfile
 
 import lxml.html
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
-from villagetracker import spreadsheets
 from villagetracker.extensions import db
 from villagetracker.models import PendingImport, Report, Role
-from villagetracker.spreadsheets import ReadingLimits, read_rows
+from villagetracker.spreadsheets import limits as refusals
+from villagetracker.spreadsheets import reading
+from villagetracker.spreadsheets.limits import ReadingLimits
+from villagetracker.spreadsheets.reading import read_rows
 
 CISOKA = "36.03.06.2003"
 HEADER = [
@@ -239,13 +242,13 @@ def test_rows_past_the_limit_stop_the_reading(app, officer):
 
     read = read_rows("x.csv", content.encode(), ReadingLimits(rows=5))
     assert [number for number, _ in (next(read) for _ in range(6))] == list(range(1, 7))
-    with pytest.raises(spreadsheets.TooManyRows):
+    with pytest.raises(refusals.TooManyRows):
         next(read)
 
 
 def test_a_flood_of_empty_rows_is_refused():
     content = to_csv([HEADER, line()]) + "\r\n" * 1000 + to_csv([line()])
-    with pytest.raises(spreadsheets.TooManyBlankRows):
+    with pytest.raises(refusals.TooManyBlankRows):
         list(read_rows("x.csv", content.encode(), ReadingLimits(rows=100)))
 
 
@@ -316,10 +319,10 @@ def _claim_size(content: bytes, name: str, size: int) -> bytes:
 
 def cells(row: int, values: list) -> str:
     inner = "".join(
-        f'<c r="{spreadsheets.get_column_letter(n + 1)}{row}" t="inlineStr">'
+        f'<c r="{get_column_letter(n + 1)}{row}" t="inlineStr">'
         f"<is><t>{value}</t></is></c>"
         if isinstance(value, str)
-        else f'<c r="{spreadsheets.get_column_letter(n + 1)}{row}"><v>{value}</v></c>'
+        else f'<c r="{get_column_letter(n + 1)}{row}"><v>{value}</v></c>'
         for n, value in enumerate(values)
     )
     return f'<row r="{row}">{inner}</row>'
@@ -346,7 +349,7 @@ def test_a_sheet_claiming_a_huge_dimension_is_read_as_wide_as_its_cells():
 def test_a_single_cell_at_xfd1048576_is_refused_without_building_rows(officer):
     content = xlsx('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
     read = read_rows("l.xlsx", content, ReadingLimits(rows=5))
-    with pytest.raises(spreadsheets.TooManyColumns) as refused:
+    with pytest.raises(refusals.TooManyColumns) as refused:
         next(read)  # refused before the row is built, let alone padded
     assert refused.value.row == 1_048_576
 
@@ -356,7 +359,7 @@ def test_a_single_cell_at_xfd1048576_is_refused_without_building_rows(officer):
 
 
 def test_a_zip_bomb_is_refused_by_the_unpacked_size_limit(officer):
-    padding = b" " * (spreadsheets.XLSX_MAX_PART_BYTES + 1)
+    padding = b" " * (refusals.XLSX_MAX_PART_BYTES + 1)
     content = xlsx(template_sheet(), sheet_extra=padding)
     assert len(content) < 100_000
     response = upload(officer, content, "l.xlsx")
@@ -368,7 +371,7 @@ def test_a_zip_bomb_is_refused_by_the_unpacked_size_limit(officer):
 def test_a_bomb_below_the_size_limit_is_refused_by_its_compression_ratio():
     padding = b" " * 8_000_000
     content = xlsx(template_sheet(), sheet_extra=padding)
-    with pytest.raises(spreadsheets.TooLargeUnpacked):
+    with pytest.raises(refusals.TooLargeUnpacked):
         list(read_rows("l.xlsx", content, ReadingLimits(rows=5)))
 
 
@@ -378,10 +381,10 @@ def test_a_zip_that_lies_about_its_sizes_is_not_unpacked_past_them():
     the bytes are counted as they come too, so the part limit holds either way."""
     padding = b" " * 20_000_000
     content = xlsx(template_sheet(), sheet_extra=padding, lie_about_size=True)
-    with pytest.raises(spreadsheets.NotASpreadsheet):
+    with pytest.raises(refusals.NotASpreadsheet):
         list(read_rows("l.xlsx", content, ReadingLimits(rows=5, ratio=10_000)))
     limits = ReadingLimits(rows=5, part_bytes=1_000_000, ratio=10_000)
-    with pytest.raises(spreadsheets.TooLargeUnpacked):
+    with pytest.raises(refusals.TooLargeUnpacked):
         list(read_rows("l.xlsx", xlsx(template_sheet(), sheet_extra=padding), limits))
 
 
@@ -389,9 +392,9 @@ def test_xlsx_rows_past_the_limit_stop_the_parse():
     """Broken XML after the limit is never reached: the reader stops first."""
     rows = "".join(cells(n, line()[:11] + [f"baris {n}"]) for n in range(2, 2000))
     content = xlsx(cells(1, HEADER) + rows, sheet_extra=b"<row><c><v>")
-    with pytest.raises(spreadsheets.TooManyRows):
+    with pytest.raises(refusals.TooManyRows):
         list(read_rows("l.xlsx", content, ReadingLimits(rows=10)))
-    with pytest.raises(spreadsheets.NotASpreadsheet):  # read to the end: broken
+    with pytest.raises(refusals.NotASpreadsheet):  # read to the end: broken
         list(read_rows("l.xlsx", content, ReadingLimits(rows=10_000)))
 
 
@@ -405,7 +408,7 @@ def test_an_xlsx_with_a_document_type_is_refused():
     with zipfile.ZipFile(buffer, "w") as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
-    with pytest.raises(spreadsheets.NotASpreadsheet):
+    with pytest.raises(refusals.NotASpreadsheet):
         list(read_rows("l.xlsx", buffer.getvalue(), ReadingLimits(rows=5)))
 
 
@@ -414,7 +417,7 @@ def test_a_sea_of_empty_cells_is_refused_by_the_element_budget():
     the reader counts elements against a budget per row it may read."""
     flood = b"<row>" + b"<c/>" * 40_000 + b"</row>"
     content = xlsx(template_sheet(), sheet_extra=flood)
-    with pytest.raises(spreadsheets.TooLargeUnpacked):
+    with pytest.raises(refusals.TooLargeUnpacked):
         list(read_rows("l.xlsx", content, ReadingLimits(rows=10)))
     assert list(read_rows("l.xlsx", xlsx(template_sheet()), ReadingLimits(rows=10)))
 
@@ -422,9 +425,9 @@ def test_a_sea_of_empty_cells_is_refused_by_the_element_budget():
 def test_text_in_all_cells_together_is_bounded(monkeypatch):
     """One shared string named by every cell costs its length in every cell: the
     reader stops at a total of text, whatever the file's own size."""
-    monkeypatch.setattr(spreadsheets, "MAX_TEXT_CHARACTERS", 5_000)
+    monkeypatch.setattr(reading, "MAX_TEXT_CHARACTERS", 5_000)
     rows = "".join(cells(n, line()[:11] + ["x" * 400]) for n in range(2, 20))
-    with pytest.raises(spreadsheets.TooLargeUnpacked):
+    with pytest.raises(refusals.TooLargeUnpacked):
         list(read_rows("l.xlsx", xlsx(cells(1, HEADER) + rows), ReadingLimits(100)))
 
 
@@ -435,12 +438,12 @@ def test_a_zip_that_hides_how_many_files_it_holds_is_refused():
     with zipfile.ZipFile(original) as source, zipfile.ZipFile(buffer, "w") as target:
         for name in source.namelist():
             target.writestr(name, source.read(name))
-        for number in range(spreadsheets.XLSX_MAX_ENTRIES + 100):
+        for number in range(refusals.XLSX_MAX_ENTRIES + 100):
             target.writestr(f"x/{number}", b"")
     data = bytearray(buffer.getvalue())
     end = data.rfind(b"PK\x05\x06")
     struct.pack_into("<HH", data, end + 8, 1, 1)  # "one file" on disk and in all
-    with pytest.raises(spreadsheets.TooLargeUnpacked):
+    with pytest.raises(refusals.TooLargeUnpacked):
         list(read_rows("l.xlsx", bytes(data), ReadingLimits(rows=10)))
 
 

@@ -9,13 +9,18 @@ import time
 from datetime import date
 
 import pytest
-from conftest import CSRF_FIELD, report_form, report_values
 from sqlalchemy import func, select
-from test_designations import approve, http_session
 
-from villagetracker import imports, services
+from tests.helpers import CSRF_FIELD
+from tests.helpers.review import approve
+from tests.helpers.servers import http_session
+from tests.helpers.villages import report_form, report_values
 from villagetracker.extensions import db
 from villagetracker.models import PendingImport, Report, Role
+from villagetracker.spreadsheets import files as import_files
+from villagetracker.spreadsheets import imports
+from villagetracker.villages import service as village_service
+from villagetracker.villages import validation
 
 CISOKA, KRESEK = "36.03.06.2003", "36.03.06.2018"
 HEADER = [
@@ -87,7 +92,9 @@ def someone_logs(code: str, active: int, day: date) -> Report:
 
     village = db.session.get(Village, code)
     values = report_values(active, day)
-    return services.log_report(village.registered_by, village, values, None)
+    written = village_service.log_report(village.registered_by, village, values, None)
+    db.session.commit()
+    return written
 
 
 def test_reports_for_other_dates_of_the_files_villages_do_not_stop_an_import(
@@ -133,12 +140,13 @@ def test_a_correction_since_the_preview_refuses_the_rows_that_would_undo_it(offi
     reports = {code: someone_logs(code, 500, day) for code in (CISOKA, KRESEK)}
     token = previewed(officer, [line(CISOKA, "2025-09-30", 900)])
     report = db.session.get(Report, reports[CISOKA].id)
-    services.correct_report(
+    village_service.correct_report(
         report.created_by,
         report,
-        services.ReportInput(day, 550, 550, 0, 0, 550, 0, 0, 0, "dikoreksi"),
+        validation.ReportInput(day, 550, 550, 0, 0, 550, 0, 0, 0, "dikoreksi"),
         None,
     )
+    db.session.commit()
     location, page = confirm(officer, token)
     assert location.endswith(f"/imports/{token}")
     assert f"row 2 ({CISOKA}" in page
@@ -186,7 +194,8 @@ def test_an_import_commits_while_officers_log_other_dates_of_its_villages(
         register(code, potential=1000)
     uploader = make_user(Role.OFFICER, region="36.03")
     rows = [line(code, str(day), 500) for code in VILLAGES for day in IMPORT_DAYS]
-    pending = imports.keep(uploader, "laporan.csv", to_csv(rows))
+    pending = import_files.keep(uploader, "laporan.csv", to_csv(rows))
+    db.session.commit()
     token = pending.token
     importer = http_session(live_server, uploader.username)
     others = [
@@ -255,6 +264,7 @@ def test_a_correction_the_confirming_session_read_before_is_seen_afresh(officer)
     assert officer.post(edit, form).status_code == 302  # another session, committed
 
     result = imports.commit(officer.user, pending)
+    db.session.commit()
 
     assert not result.can_commit
     db.session.rollback()

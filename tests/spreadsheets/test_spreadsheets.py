@@ -8,12 +8,17 @@ from datetime import date
 import lxml.html
 import openpyxl
 import pytest
-from conftest import PASSWORD, Browser, app_config, report_form
 from sqlalchemy import func, select
 
-from villagetracker import create_app, dashboards, rules, services
+from tests.helpers import PASSWORD, Browser, app_config
+from tests.helpers.review import approve
+from tests.helpers.villages import registration, report_form
+from villagetracker import create_app, rules
+from villagetracker.accounts import service as account_service
+from villagetracker.dashboards import queries as dashboards
 from villagetracker.extensions import db
 from villagetracker.models import AuditEvent, PendingImport, Report, Role, Village
+from villagetracker.villages import service as village_service
 
 KRESEK = "36.03.06.2018"
 TANGERANG = {
@@ -153,7 +158,7 @@ def test_the_report_history_export_lists_every_report_of_the_filtered_villages(
 def test_a_history_too_long_for_a_spreadsheet_asks_for_a_narrower_filter(
     tangerang, officer, monkeypatch
 ):
-    monkeypatch.setattr("villagetracker.spreadsheets.XLSX_MAX_ROWS", 5)
+    monkeypatch.setattr("villagetracker.spreadsheets.formats.XLSX_MAX_ROWS", 5)
     response = officer.get("/villages/reports.xlsx")
     assert response.status_code == 400
     assert "CSV" in response.get_data(as_text=True)
@@ -169,7 +174,8 @@ def test_text_that_a_spreadsheet_would_run_is_kept_as_text(register, log, office
     rows = csv_rows(officer.get("/villages/reports.csv"))
     assert rows[1][-1] == '\'=HYPERLINK("http://example.com")'
     # Read back, the apostrophe goes: the note round-trips unchanged.
-    from villagetracker.spreadsheets import ReadingLimits, read_rows
+    from villagetracker.spreadsheets.limits import ReadingLimits
+    from villagetracker.spreadsheets.reading import read_rows
 
     read = list(read_rows("x.csv", to_csv(rows), ReadingLimits(rows=10)))
     assert read[1][1][-1] == report.notes
@@ -268,7 +274,7 @@ def test_an_import_shows_what_it_would_do_then_writes_it_all(tangerang, officer)
     reports, events = counts()
     assert reports == before[0] + 2
     village = db.session.get(Village, "36.03.06.2003")
-    assert (village.status, village.coverage_tenths) == (rules.QUALIFYING, 920)
+    assert (village.status, village.coverage_tenths) == (rules.Status.QUALIFYING, 920)
     corrected = db.session.scalar(
         select(Report).where(
             Report.village_code == "36.03.06.2009", Report.as_of == date(2025, 6, 30)
@@ -315,7 +321,7 @@ def test_a_report_crossing_the_threshold_flags_the_village_as_the_form_would(
     by_import = db.session.get(Village, "36.03.06.2009")
     for attribute in ("status", "coverage_tenths", "active_participants"):
         assert getattr(by_form, attribute) == getattr(by_import, attribute)
-    assert by_import.status == rules.QUALIFYING
+    assert by_import.status == rules.Status.QUALIFYING
 
     def trail(code):
         events = db.session.scalars(
@@ -397,8 +403,6 @@ def test_one_bad_row_among_good_ones_stops_the_whole_file(tangerang, officer):
 def test_a_report_locked_by_a_designation_cannot_be_corrected_by_import(
     register, log, officer, login
 ):
-    from test_designations import approve
-
     village = register(KRESEK)
     log(village, 4200, as_of=date(2025, 6, 30))
     reviewer, _ = login(Role.REVIEWER, region="36.03")
@@ -464,23 +468,18 @@ def test_an_exported_history_imported_into_an_empty_scope_gives_the_same_figures
     other = create_app(app_config(new_database(), tmp_path / "other"))
     other.test_client_class = type(officer.client)
     with other.app_context():
-        officer_there = services.create_account(
+        officer_there = account_service.create_account(
             username="petugas",
             full_name="Petugas",
             password=PASSWORD,
-            scope=services.AccountScope(Role.OFFICER, "36.03", []),
+            scope=account_service.AccountScope(Role.OFFICER, "36.03", []),
         )
+        db.session.commit()
         for code, (potential, _) in TANGERANG.items():
-            services.register_village(
-                officer_there,
-                code,
-                head_name="Kepala Desa",
-                contact_phone=None,
-                notes=None,
-                potential=services.PotentialInput(
-                    potential, "p3ke", None, date(2019, 1, 1)
-                ),
+            village_service.register_village(
+                officer_there, registration(code, potential)
             )
+            db.session.commit()
         assert dashboards.figures(officer_there, "36.03").active_participants == 0
         client = other.test_client()
         session = Browser(client)

@@ -3,13 +3,16 @@ all saved; what does conflict is refused with the reason next to the field."""
 
 from datetime import date, timedelta
 
-from conftest import CSRF_FIELD, report_form
 from sqlalchemy import func, select
-from test_designations import KRESEK, http_session, post_at_once
 
-from villagetracker import services
+from tests.helpers import CSRF_FIELD
+from tests.helpers.review import KRESEK
+from tests.helpers.servers import http_session, post_at_once
+from tests.helpers.villages import report_form
 from villagetracker.extensions import db
 from villagetracker.models import AuditEvent, Report, Role
+from villagetracker.villages import service as village_service
+from villagetracker.villages import validation
 
 OFFICERS = 20
 
@@ -75,7 +78,7 @@ def test_a_report_refused_under_the_lock_keeps_nothing(app, register, log):
     village = register(KRESEK)
     log(village, 4000, as_of=date(2019, 9, 1))
     before = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    values = services.ReportInput(
+    values = validation.ReportInput(
         as_of=date(2019, 9, 1),
         active_participants=4100,
         bpu=4100,
@@ -87,8 +90,9 @@ def test_a_report_refused_under_the_lock_keeps_nothing(app, register, log):
         csr_other=0,
     )
     try:
-        services.log_report(village.registered_by, village, values, None)
-    except services.Refused as refused:
+        village_service.log_report(village.registered_by, village, values, None)
+        db.session.commit()
+    except village_service.Refused as refused:
         assert set(refused.problems) == {"as_of"}
     else:
         raise AssertionError("a second report for the same day was accepted")

@@ -6,13 +6,14 @@ import os
 import time
 
 import pytest
-from conftest import report_values as values
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from villagetracker import evidence, services
+from tests.helpers.villages import report_values as values
 from villagetracker.extensions import db
 from villagetracker.models import Report
+from villagetracker.villages import evidence
+from villagetracker.villages import service as village_service
 
 KRESEK = "36.03.06.2018"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -35,7 +36,8 @@ def kresek(register):
 
 def test_evidence_of_a_committed_report_is_kept(app, kresek):
     stored = stored_upload(app)
-    services.log_report(kresek.registered_by, kresek, values(4200), stored)
+    village_service.log_report(kresek.registered_by, kresek, values(4200), stored)
+    db.session.commit()
     assert files(app) == {stored.file}
     assert db.session.scalar(select(Report.evidence_file)) == stored.file
 
@@ -46,18 +48,16 @@ def test_evidence_of_a_report_the_rules_refuse_under_the_lock_is_removed(
     log(kresek, 4000)  # saved meanwhile, after the form's own check passed
     stored = stored_upload(app)
     assert files(app) == {stored.file}
-    with pytest.raises(services.Refused):
-        services.log_report(kresek.registered_by, kresek, values(4200), stored)
+    with pytest.raises(village_service.Refused):
+        village_service.log_report(kresek.registered_by, kresek, values(4200), stored)
     db.session.rollback()
     assert files(app) == set()
 
 
 def test_evidence_of_a_failed_transaction_is_removed(app, kresek):
     stored = stored_upload(app)
-    services.apply_report(
-        Report(village=kresek, created_by=kresek.registered_by), values(4200), stored
-    )
-    db.session.flush()
+    change = village_service.ReportChange(kresek, values(4200), None, 4615, stored)
+    village_service.save_reports(kresek.registered_by, [change])
     db.session.rollback()  # e.g. the database refused the commit
     assert files(app) == set()
 
@@ -70,7 +70,8 @@ def test_a_closed_session_removes_evidence_it_never_committed(app, kresek):
 
 def test_files_no_report_names_are_found_after_the_grace_time(app, kresek):
     kept = stored_upload(app)
-    services.log_report(kresek.registered_by, kresek, values(4200), kept)
+    village_service.log_report(kresek.registered_by, kresek, values(4200), kept)
+    db.session.commit()
     # What a process killed between writing the file and committing leaves behind.
     orphan = evidence.folder() / "0123456789abcdef0123456789abcdef"
     orphan.write_bytes(PDF)
@@ -83,7 +84,8 @@ def test_files_no_report_names_are_found_after_the_grace_time(app, kresek):
 
 def test_evidence_check_lists_and_removes_files_no_report_names(app, kresek):
     kept = stored_upload(app)
-    services.log_report(kresek.registered_by, kresek, values(4200), kept)
+    village_service.log_report(kresek.registered_by, kresek, values(4200), kept)
+    db.session.commit()
     orphan = evidence.folder() / "0123456789abcdef0123456789abcdef"
     orphan.write_bytes(PDF)
     hour_ago = time.time() - evidence.GRACE_SECONDS - 1
@@ -103,9 +105,13 @@ def test_evidence_check_lists_and_removes_files_no_report_names(app, kresek):
 
 def test_evidence_a_correction_replaced_stays_with_the_audit_trail(app, kresek):
     first = stored_upload(app)
-    report = services.log_report(kresek.registered_by, kresek, values(4200), first)
+    report = village_service.log_report(
+        kresek.registered_by, kresek, values(4200), first
+    )
+    db.session.commit()
     second = stored_upload(app)
-    services.correct_report(kresek.registered_by, report, values(4300), second)
+    village_service.correct_report(kresek.registered_by, report, values(4300), second)
+    db.session.commit()
     hour_ago = time.time() - evidence.GRACE_SECONDS - 1
     for stored in (first, second):
         os.utime(evidence.path_of(stored.file), (hour_ago, hour_ago))

@@ -6,11 +6,11 @@ import string
 from datetime import date
 
 import pytest
-from conftest import report_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from tests.helpers.villages import report_form
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import Report, Role, Village, WorkerPotential

@@ -5,13 +5,15 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from conftest import report_form
 from sqlalchemy import func, select
 
-from villagetracker import designations, evidence, services
+from tests.helpers.villages import report_form
+from villagetracker import status
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import AuditEvent, Report, Role, Village, WorkerPotential
+from villagetracker.review import service as review_service
+from villagetracker.villages import evidence
 
 KRESEK = "36.03.06.2018"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -156,12 +158,13 @@ def test_a_designated_village_falling_below_becomes_at_risk(
 ):
     village = db.session.get(Village, KRESEK)
     log(village, 4200)
-    designations.approve(
+    review_service.approve(
         make_user(Role.ADMIN),
         village,
         str(village.revision),
-        designations.Signatory("Dinas", "Nama", "Jabatan"),
+        review_service.Signatory("Dinas", "Nama", "Jabatan"),
     )
+    db.session.commit()
     log(village, 4000, as_of=date(2019, 10, 1))
     assert db.session.get(Village, KRESEK).status == "at_risk"
 
@@ -438,7 +441,7 @@ def test_a_regency_threshold_overrides_the_programme_for_its_villages_only(
     assert response.status_code == 302
     assert db.session.get(Village, KRESEK).status == "registered"
     assert db.session.get(Village, "36.04.15.2001").status == "qualifying"
-    assert services.threshold_for("36.03") == 925
+    assert status.threshold_for("36.03") == 925
     admin.post(
         "/admin/threshold", {"regency-regency_code": "36.03", "regency-threshold": ""}
     )
@@ -450,7 +453,7 @@ def test_a_bad_threshold_is_refused(login, value):
     admin, _ = login(Role.ADMIN)
     response = admin.post("/admin/threshold", {"national-threshold": value})
     assert response.status_code == 400
-    assert services.programme_threshold() == 900
+    assert status.programme_threshold() == 900
 
 
 # --- Lists ---

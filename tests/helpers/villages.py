@@ -1,0 +1,55 @@
+"""Reports as the services take them and as a browser's form sends them."""
+
+from datetime import date
+
+from villagetracker.villages import validation
+
+
+def report_values(active, as_of=date(2019, 9, 1), **parts):
+    """A consistent report: all BPU and self-paid unless parts say otherwise."""
+
+    values = {
+        "bpu": active,
+        "pu": 0,
+        "jakon": 0,
+        "self_paid": active,
+        "apbd": 0,
+        "apbdes": 0,
+        "csr_other": 0,
+        **parts,
+    }
+    return validation.ReportInput(as_of=as_of, active_participants=active, **values)
+
+
+def registration(
+    code,
+    potential=4615,
+    as_of=date(2019, 1, 1),
+    head_name="Kepala Desa",
+    contact_phone=None,
+    notes=None,
+):
+    """A village to register, as the validation gives it to the services."""
+    return validation.Registration(
+        code,
+        validation.DetailsInput(head_name, contact_phone, notes),
+        validation.PotentialInput(potential, "p3ke", None, as_of),
+    )
+
+
+def report_form(active, as_of="2019-09-01", **fields) -> dict:
+    """The fields of the report form as a browser sends them."""
+    values = {
+        "as_of": as_of,
+        "active_participants": str(active),
+        "bpu": str(active),
+        "pu": "0",
+        "jakon": "0",
+        "self_paid": str(active),
+        "apbd": "0",
+        "apbdes": "0",
+        "csr_other": "0",
+        "notes": "",
+    }
+    values.update({key: str(value) for key, value in fields.items()})
+    return values
