@@ -18,6 +18,7 @@ from villagetracker.accounts import service as account_service
 from villagetracker.dashboards import queries as dashboards
 from villagetracker.extensions import db
 from villagetracker.models import AuditEvent, PendingImport, Report, Role, Village
+from villagetracker.spreadsheets import imports
 from villagetracker.villages import service as village_service
 
 KRESEK = "36.03.06.2018"
@@ -410,6 +411,25 @@ def test_a_report_locked_by_a_designation_cannot_be_corrected_by_import(
     header = template_header(officer)
     _, preview = preview_of(officer, to_csv([header, row(KRESEK, "2025-06-30", 4000)]))
     assert "terkunci" in preview.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_exported_history_with_designated_villages_imports_back_unchanged(
+    tangerang, officer, login, kind
+):
+    """A locked report that the file leaves as it is, is unchanged, not an error; a
+    locked report the file changes is still refused with the lock's reason."""
+    reviewer, _ = login(Role.REVIEWER, region="36.03")
+    assert approve(reviewer, "36.03.06.2001").status_code == 302
+    exported = officer.get(f"/villages/reports.{kind}").get_data()
+    check = imports.check(officer.user, f"riwayat.{kind}", exported)
+    assert (check.problems, check.changes, check.unchanged) == ([], 0, 6)
+
+    header = template_header(officer)
+    changed = row("36.03.06.2001", "2025-06-30", 940, bpu=930, pu=10)
+    check = imports.check(officer.user, "l.csv", to_csv([header, changed]))
+    assert [problem.column for problem in check.problems] == ["Per tanggal"]
+    assert "terkunci" in check.problems[0].message
 
 
 def test_the_data_is_checked_again_when_the_import_is_confirmed(tangerang, officer):

@@ -129,18 +129,17 @@ def _check_row(number: int, record: dict, loaded, seen: dict, examples: set):
         message = _l("Row %(row)s has the same village and date.", row=twin)
         return [_problem(number, "as_of", record["as_of"], message)]
     report = loaded.reports.get((code, day))
+    typed = {**record, "as_of": iso_day(record["as_of"])}
+    if report is not None and _same(report, validation.read_report(typed, {})):
+        return None  # unchanged, even where a designation locks it
     facts = loaded.facts[code]
-    checked = validation.check_report(
-        {**record, "as_of": iso_day(record["as_of"])}, facts, report
-    )
+    checked = validation.check_report(typed, facts, report)
     if not checked.ok:
         return [
             _problem(number, name, record.get(name, ""), message)
             for name, message in checked.errors.items()
         ]
     values = checked.values
-    if report is not None and _same(report, values):
-        return None
     potential = facts.potential_on(values.as_of)
     return RowChange(village, values, report, potential, row=number)
 
