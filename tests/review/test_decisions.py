@@ -1,6 +1,7 @@
 """After approval: returning a village to its officers, the reports a designation
 locks, reopening, revocation when a village falls below, and re-designation."""
 
+import io
 from datetime import date
 
 import pytest
@@ -19,7 +20,7 @@ from tests.helpers.review import (
 from tests.helpers.villages import report_form
 from villagetracker import rules
 from villagetracker.extensions import db
-from villagetracker.models import Designation, Report
+from villagetracker.models import AuditEvent, Designation, Report, WorkerPotential
 
 # --- Returning a village to its officers ---
 
@@ -40,13 +41,47 @@ def test_a_returned_village_shows_the_reason_to_its_officers_until_a_new_report(
     assert reason in text(officer.get(f"/villages/{KRESEK}"))
     assert KRESEK not in text(reviewer.get("/review/"))  # out of the queue
     assert KRESEK in text(reviewer.get("/review/?list=returned"))
-    # A correction does not answer it; a new report does.
+    # A new report answers it.
     officer.post(
         f"/villages/{KRESEK}/reports/new", report_form(4250, as_of="2019-10-01")
     )
     assert village().returned_reason is None
     assert reason not in text(officer.get("/"))
     assert KRESEK in text(reviewer.get("/review/"))
+
+
+def test_correcting_the_returned_report_or_adding_its_evidence_answers_the_return(
+    reviewer, officer, qualifying
+):
+    qualifying()
+    report = db.session.scalar(select(Report).where(Report.village_code == KRESEK))
+    for answer in ("correction", "evidence"):
+        reason = "Lampirkan daftar peserta."
+        response = reviewer.post(
+            f"/villages/{KRESEK}/return",
+            {"return-seen": str(village().revision), "return-reason": reason},
+        )
+        assert response.status_code == 302
+        assert KRESEK not in text(reviewer.get("/review/"))
+        fields = {"notes": "Daftar peserta dilampirkan."}
+        if answer == "correction":
+            form = report_form(4250, **fields)
+        else:
+            fields["evidence"] = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "daftar.pdf")
+            form = {**report_form(4200), **fields}
+        url = f"/villages/{KRESEK}/reports/{report.id}/edit"
+        response = officer.post(url, form, content_type="multipart/form-data")
+        assert response.status_code == 302, text(response)
+        db.session.expire_all()
+        assert village().returned_reason is None
+        assert KRESEK in text(reviewer.get("/review/"))
+        answered = db.session.scalar(
+            select(AuditEvent)
+            .where(AuditEvent.action == "review.answered")
+            .order_by(AuditEvent.id.desc())
+        )
+        assert answered.before == {"returned_reason": reason}
+        assert answered.actor_id == officer.user.id
 
 
 def test_returning_needs_a_reason(reviewer, qualifying):
@@ -203,10 +238,14 @@ def test_two_active_designations_of_one_village_are_refused_by_the_database(
 def test_a_potential_dated_after_a_locked_report_may_not_re_measure_it(
     officer, register, log, reviewer
 ):
-    """A report dated before every worker potential is measured against the earliest
-    one; a new potential that becomes the earliest would change a locked report."""
-    kresek = register(KRESEK, potential=4615, as_of=date(2019, 12, 1))
+    """A report dated before every worker potential (kept from before such reports
+    were refused) is measured against the earliest one; a new potential that becomes
+    the earliest would change a locked report."""
+    kresek = register(KRESEK, potential=4615, as_of=date(2019, 9, 1))
     log(kresek, 4200, as_of=date(2019, 9, 1))
+    potential = db.session.scalar(select(WorkerPotential))
+    potential.as_of = date(2019, 12, 1)  # as old data may hold it
+    db.session.commit()
     assert approve(reviewer).status_code == 302
     response = officer.post(
         f"/villages/{KRESEK}/potential",

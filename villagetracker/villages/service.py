@@ -236,17 +236,29 @@ def save_reports(user: User, changes: Iterable[ReportChange]) -> Saved:
     return Saved([report for report, _before in written], now_qualifying)
 
 
+def back_to_review(village: Village) -> None:
+    """A new or corrected report (new evidence included) answers the labour office's
+    return: the village is in the review queue again."""
+    audit.record(
+        "review.answered",
+        entity=village,
+        before={"returned_reason": village.returned_reason},
+        after={"returned_reason": None},
+        region_code=village.code,
+    )
+    village.returned_reason = village.returned_at = village.returned_by_id = None
+
+
 def _write(user: User, change: ReportChange) -> tuple[Report, dict | None]:
     """Set a report's values, measured against the potential in force at its date.
     Ids rather than related objects: assigning relationships costs more than
     everything else here when an import does it 10,000 times."""
     report, before, village = change.report, None, change.village
+    if village.returned_at is not None:
+        back_to_review(village)
     if report is None:
         report = Report(village_code=village.code, created_by_id=user.id)
         db.session.add(report)
-        # A new report answers the labour office's return: the village is reviewed
-        # again.
-        village.returned_reason = village.returned_at = village.returned_by_id = None
     else:
         before = report_snapshot(report)
         report.updated_at, report.updated_by_id = utcnow(), user.id
