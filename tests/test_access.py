@@ -427,7 +427,7 @@ def test_batch_pdfs_are_for_the_labour_office_and_admins(login, designated, acco
 def test_review_lists_and_batches_hold_nothing_outside_the_scope(login, designated):
     session, _ = login(**ACCOUNTS["reviewer"])
     cikande = OUTSIDE_VILLAGE["36.04.15"]
-    for which in ("queue", "returned", "at_risk", "designated"):
+    for which in ("queue", "returned", "at_risk", "designated", "recheck"):
         page = session.get(f"/review/?list={which}").get_data(as_text=True)
         assert cikande not in page
     page = session.get("/review/?list=designated").get_data(as_text=True)

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from villagetracker import rules
@@ -166,3 +168,51 @@ def test_breakdowns_must_add_up_to_the_total():
         rules.breakdown_problems(4200, {"bpu": 4000, "pu": None, "jakon": 50}) == "less"
     )
     assert rules.breakdown_problems(10, {"self_paid": 8, "apbd": 8}) == "more"
+
+
+@pytest.mark.parametrize(
+    "day, months, before",
+    [
+        (date(2026, 11, 21), 3, date(2026, 8, 21)),
+        (date(2026, 5, 31), 3, date(2026, 2, 28)),
+        (date(2024, 5, 31), 3, date(2024, 2, 29)),
+        (date(2026, 2, 15), 12, date(2025, 2, 15)),
+        (date(2026, 1, 10), 1, date(2025, 12, 10)),
+    ],
+)
+def test_months_before_keeps_the_day_or_takes_the_months_last(day, months, before):
+    assert rules.months_before(day, months) == before
+
+
+def test_a_report_exactly_three_months_old_is_stale_and_one_day_younger_is_not():
+    today = date(2026, 11, 21)
+    assert rules.is_stale(date(2026, 8, 21), today, 3)
+    assert not rules.is_stale(date(2026, 8, 22), today, 3)
+    assert not rules.is_stale(None, today, 3)  # no report: no coverage to call stale
+
+
+def test_a_report_dated_on_the_first_worker_potential_is_measured_against_it():
+    potentials = [(date(2019, 1, 1), 4615), (date(2022, 1, 1), 5000)]
+    assert rules.potential_in_force(potentials, date(2019, 1, 1)) == 4615
+    assert rules.potential_in_force(potentials, date(2021, 12, 31)) == 4615
+    assert rules.potential_in_force(potentials, date(2022, 1, 1)) == 5000
+
+
+@pytest.mark.parametrize(
+    "before, after, recorded, qualified, watched",
+    [
+        (1200, 1100, date(2020, 1, 1), None, True),  # lowered: always shown
+        (1200, 1100, date(2020, 1, 1), date(2026, 1, 1), True),
+        (1100, 1200, date(2026, 1, 1), None, False),  # raised, not qualifying
+        (1100, 1200, date(2025, 10, 3), date(2026, 1, 1), True),  # 90 days before
+        (1100, 1200, date(2025, 10, 2), date(2026, 1, 1), False),  # 91 days before
+        (1100, 1200, date(2026, 1, 1), date(2026, 1, 1), True),  # the same day
+        (1100, 1200, date(2026, 1, 2), date(2026, 1, 1), False),  # after qualifying
+    ],
+)
+def test_a_lowered_potential_or_one_changed_shortly_before_qualifying_is_watched(
+    before, after, recorded, qualified, watched
+):
+    assert (
+        rules.potential_change_to_watch(before, after, recorded, qualified) is watched
+    )

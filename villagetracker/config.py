@@ -55,6 +55,11 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "REGION_SEARCH_LIMIT": 20,
     "PAGE_SIZE": 50,
+    # A village's coverage is as of its latest report: participants lapse after three
+    # unpaid months, so an older report is marked stale; a designated village whose
+    # latest report is older than a year is listed for re-verification.
+    "STALE_AFTER_MONTHS": 3,
+    "RECHECK_AFTER_MONTHS": 12,
     "EVIDENCE_DIR": None,  # default: instance/evidence
     # Evidence files behind reports; the report form's help text says "at most 5 MB".
     "EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,

@@ -156,6 +156,7 @@ ACTION_LABELS = {
     "threshold.set": _l("Threshold changed"),
     "review.approve": _l("Designation approved"),
     "review.return": _l("Returned to the officers"),
+    "review.answered": _l("Answered: back in the review queue"),
     "designation.revoke": _l("Designation revoked"),
     "designation.reopen": _l("Designation reopened"),
     "certificate.print": _l("Certificate printed"),

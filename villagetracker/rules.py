@@ -6,6 +6,7 @@ district (kecamatan), ``36.03.06.2018`` village.
 
 import enum
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -140,6 +141,19 @@ def coverage_band(coverage: int, threshold_tenths: int) -> str:
     return "under_50"
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` months earlier (the month's last day where it is
+    shorter): 2026-05-31 minus 3 months is 2026-02-28."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def is_stale(as_of: date | None, today: date, months: int) -> bool:
+    """A report ``months`` months old or older no longer tells who is active now."""
+    return as_of is not None and as_of <= months_before(today, months)
+
+
 def overdue_since(today: date) -> date:
     """A village with no report, or whose latest report is on or before this day, is
     overdue: the officers should count again."""
@@ -155,6 +169,23 @@ def potential_in_force(potentials: list[tuple[date, int]], day: date) -> int:
             break
         figure = value
     return figure
+
+
+# A worker potential changed this close before a village qualified is shown to the
+# reviewer: the easiest number to move is the denominator.
+POTENTIAL_WATCH_DAYS = 90
+
+
+def potential_change_to_watch(
+    before: int, after: int, recorded: date, qualified: date | None
+) -> bool:
+    """Whether the reviewer must see this change of a village's worker potential: it
+    was lowered, or it was recorded within 90 days before the village qualified."""
+    if after < before:
+        return True
+    if qualified is None:
+        return False
+    return timedelta(0) <= qualified - recorded <= timedelta(days=POTENTIAL_WATCH_DAYS)
 
 
 def breakdown_problems(total: int, parts: dict[str, int | None]) -> str | None:

@@ -88,6 +88,8 @@ def rule_breaches() -> list[str]:
         check(sum(segments) == active, "segments do not add up", report)
         check(sum(payers) == active, "payers do not add up", report)
         check(date(2014, 1, 1) <= report.as_of <= today, "report date", report)
+        first = potentials[report.village_code][0][0]
+        check(report.as_of >= first, "a report before the first potential", report)
         figure = in_force(potentials[report.village_code], report.as_of)
         check(report.worker_potential == figure, "not the potential in force", report)
         check(active <= report.worker_potential, "more active than potential", report)

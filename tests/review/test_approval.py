@@ -5,6 +5,7 @@ Fixtures (``reviewer``, ``qualifying``, ``designated`` ...) are in conftest.py."
 import re
 from datetime import date
 
+import lxml.html
 from sqlalchemy import func, select
 
 from tests.helpers import CSRF_FIELD
@@ -261,6 +262,61 @@ def test_an_admin_sets_a_regencys_signatory_and_approval_offers_it(
     response = admin.post("/admin/signatories", {**form, "regency_code": "36.03.06"})
     assert response.status_code == 400
     assert 'value="Dinas Tenaga Kerja Kabupaten Tangerang"' in text(response)
+
+
+def test_a_lowered_potential_that_made_a_village_qualify_is_shown_to_the_reviewer(
+    reviewer, officer, register, log
+):
+    """1,000 of 1,200 is 83.3%; the potential lowered to 1,100 makes it 90.9%: the
+    queue and the village page say so, with who, when and the source."""
+    village = register(KRESEK, potential=1200, as_of=date(2019, 1, 1))
+    log(village, 1000, as_of=date(2019, 9, 1))
+    assert KRESEK not in text(reviewer.get("/review/"))
+    form = {
+        "worker_potential": "1100",
+        "source": "census",
+        "potential_as_of": "2019-06-01",
+    }
+    response = officer.post(f"/villages/{KRESEK}/potential", form)
+    assert response.status_code == 302
+    queue = text(reviewer.get("/review/"))
+    assert KRESEK in queue
+    assert "1.200" in queue and "1.100" in queue and "diturunkan" in queue
+    page = lxml.html.fromstring(text(reviewer.get(f"/villages/{KRESEK}")))
+    [notice] = page.cssselect("#potential-changes li")
+    words = notice.text_content()
+    assert "1.200" in words and "1.100" in words and "Sensus desa" in words
+    assert officer.user.full_name in words
+
+
+def test_a_designation_on_a_count_over_a_year_old_is_listed_for_re_verification(
+    reviewer, register, log
+):
+    today = local_today()
+    for code, months in ((KRESEK, 12), ("36.03.06.2003", 11)):
+        village = register(code, as_of=date(2019, 1, 1))
+        log(village, 4200, as_of=rules.months_before(today, months))
+        assert approve(reviewer, code).status_code == 302
+    page = text(reviewer.get("/review/?list=recheck"))
+    assert f"/villages/{KRESEK}" in page
+    assert "/villages/36.03.06.2003" not in page
+
+
+def test_without_an_admins_signatory_the_last_one_who_signed_is_offered(
+    reviewer, qualifying
+):
+    """The regency's signatory is typed once, at its first approval, and offered
+    (editable) at the next."""
+
+    def offered(code):
+        page = lxml.html.fromstring(text(reviewer.get(f"/villages/{code}")))
+        return page.get_element_by_id("approve-signatory_name").value
+
+    qualifying()
+    assert offered(KRESEK) == ""
+    assert approve(reviewer, signatory_name="Hj. Siti Aminah, S.E.").status_code == 302
+    qualifying("36.03.06.2003")
+    assert offered("36.03.06.2003") == "Hj. Siti Aminah, S.E."
 
 
 # --- The audit trail ---

@@ -38,7 +38,9 @@ days = st.one_of(
 
 @pytest.fixture
 def officer(login, register):
-    register(KRESEK, potential=4615)
+    # Its worker potential counts from the programme's first day, so that every date
+    # the reports below may carry has one in force.
+    register(KRESEK, potential=4615, as_of=date(2014, 1, 1))
     session, _ = login(Role.OFFICER, region="36.03")
     return session
 

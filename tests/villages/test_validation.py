@@ -85,3 +85,16 @@ def test_a_worker_potential_of_another_source_needs_its_note(app, register):
     assert set(validation.check_potential(sent, village).errors) == {"source_note"}
     sent["source_note"] = "Sensus desa 2020"
     assert validation.check_potential(sent, village).values.worker_potential == 5000
+
+
+def test_a_report_dated_before_the_first_worker_potential_is_refused_saying_so(
+    app, register
+):
+    """A 2015 count measured against a 2019 potential would be measured against the
+    wrong denominator: it is refused, at the report's date."""
+    facts = queries.village_facts(register(KRESEK, as_of=date(2019, 1, 1)))
+    with force_locale("en"):
+        checked = validation.check_report(report_form(100, as_of="2018-12-31"), facts)
+        assert set(checked.errors) == {"as_of"}
+        assert "recorded from" in str(checked.errors["as_of"])
+    assert validation.check_report(report_form(100, as_of="2019-01-01"), facts).ok

@@ -4,11 +4,12 @@ village is flagged the moment its coverage reaches the threshold."""
 import io
 from datetime import date, timedelta
 
+import lxml.html
 import pytest
 from sqlalchemy import func, select
 
 from tests.helpers.villages import report_form
-from villagetracker import status
+from villagetracker import rules, status
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import AuditEvent, Report, Role, Village, WorkerPotential
@@ -129,6 +130,24 @@ def test_4200_of_4615_makes_kresek_qualifying_at_once(officer, kresek):
     assert actions() == ["village.register", "report.create", "village.status"]
     page = officer.get(f"/villages/{KRESEK}").get_data(as_text=True)
     assert "91,0%" in page and "Memenuhi syarat" in page
+
+
+def test_coverage_from_a_report_three_months_old_is_shown_as_stale(officer, kresek):
+    """Participants lapse after three unpaid months: a count that old no longer says
+    who is active, and the village page and lists say so; a fresh count does not."""
+    today = local_today()
+    old = rules.months_before(today, 3)
+    officer.post(f"/villages/{KRESEK}/reports/new", report_form(4200, old.isoformat()))
+    page = lxml.html.fromstring(officer.get(f"/villages/{KRESEK}").get_data())
+    assert page.cssselect("dd.stale")
+    assert page.cssselect(".notice-warning")
+    listed = officer.get("/villages/").get_data(as_text=True)
+    assert "usang" in listed  # "stale", in the list's coverage column
+    fresh = rules.months_before(today, 3) + timedelta(days=1)
+    officer.post(f"/villages/{KRESEK}/reports/new", report_form(4200, str(fresh)))
+    page = lxml.html.fromstring(officer.get(f"/villages/{KRESEK}").get_data())
+    assert not page.cssselect("dd.stale")
+    assert "usang" not in officer.get("/villages/").get_data(as_text=True)
 
 
 def test_4153_of_4615_stays_registered_and_4154_qualifies(officer, kresek):

@@ -1,45 +1,58 @@
 """What the labour office's pages read: the review lists and what each row shows."""
 
+from flask import current_app
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from .. import access, rules
 from ..extensions import db
+from ..i18n import local_today
 from ..models import Designation, RegencySetting, Report, User, Village
 
-# The review lists, each a condition on the villages and its order.
-LISTS = {
-    "queue": (Village.awaits_review, (Village.status_changed_at, Village.code)),
-    # The code breaks ties, so that pages neither repeat nor skip a village.
-    "returned": (
-        Village.returned_at.is_not(None),
-        (Village.returned_at.desc(), Village.code),
-    ),
-    "at_risk": (
-        Village.status == rules.Status.AT_RISK,
-        (Village.coverage_tenths, Village.code),
-    ),
-    "designated": (
-        Village.status.in_([rules.Status.DESIGNATED, rules.Status.AT_RISK]),
-        (Village.status_changed_at.desc(), Village.code),
-    ),
-}
+# The review lists, by the name of their tab.
+LIST_NAMES = ("queue", "returned", "at_risk", "designated", "recheck")
+
+
+def _lists() -> dict:
+    """Each review list: a condition on the villages and its order. The code breaks
+    ties, so that pages neither repeat nor skip a village."""
+    designated = Village.status.in_([rules.Status.DESIGNATED, rules.Status.AT_RISK])
+    months = current_app.config["RECHECK_AFTER_MONTHS"]
+    recheck_from = rules.months_before(local_today(), months)
+    return {
+        "queue": (Village.awaits_review, (Village.status_changed_at, Village.code)),
+        "returned": (
+            Village.returned_at.is_not(None),
+            (Village.returned_at.desc(), Village.code),
+        ),
+        "at_risk": (
+            Village.status == rules.Status.AT_RISK,
+            (Village.coverage_tenths, Village.code),
+        ),
+        "designated": (designated, (Village.status_changed_at.desc(), Village.code)),
+        # Designated on a count more than a year old: time to verify it again.
+        "recheck": (
+            and_(designated, Village.latest_report_date <= recheck_from),
+            (Village.latest_report_date, Village.code),
+        ),
+    }
 
 
 def review_list(user: User, which: str) -> Select[tuple[Village]]:
     """The villages of one review list in the user's scope, in its order."""
-    condition, order = LISTS[which]
+    condition, order = _lists()[which]
     return access.villages_visible_to(user).where(condition).order_by(*order)
 
 
 def list_counts(user: User) -> dict[str, int]:
     """How many villages each review list holds, in one query."""
+    lists = _lists()
     counts = db.session.execute(
-        select(*(func.count().filter(cond) for cond, _order in LISTS.values())).where(
+        select(*(func.count().filter(cond) for cond, _order in lists.values())).where(
             access.in_scope(user, Village.code)
         )
     ).one()
-    return dict(zip(LISTS, counts, strict=True))
+    return dict(zip(lists, counts, strict=True))
 
 
 def latest_officers(villages: list[Village]) -> dict[str, str]:

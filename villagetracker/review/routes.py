@@ -8,6 +8,7 @@ from .. import access, status
 from ..extensions import db
 from ..i18n import format_tenths
 from ..regions.queries import district_names
+from ..villages import queries as village_queries
 from ..web.pagination import paginate
 from . import bp, queries, service
 from .forms import RegencyThresholdForm, SignatoryForm, ThresholdForm
@@ -19,7 +20,7 @@ def queue():
     """Qualifying villages waiting for a decision, oldest first; and the returned,
     at-risk and designated villages, each a tab."""
     which = request.args.get("list", "queue")
-    if which not in queries.LISTS:
+    if which not in queries.LIST_NAMES:
         which = "queue"
     page = paginate(queries.review_list(current_user, which))
     return render_template(
@@ -30,6 +31,7 @@ def queue():
         district_names=district_names(page.items),
         officers=queries.latest_officers(page.items),
         valid=queries.valid_designations(page.items),
+        watched=village_queries.watched_potential_changes(page.items),
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -59,14 +59,26 @@ class Signatory:
 
 def signatory_defaults(regency_code: str) -> Signatory:
     """What the regency's certificates carry unless the reviewer types otherwise: the
-    admin's settings, else the Dinas Ketenagakerjaan of the regency by its name."""
+    admin's settings; else who signed the regency's latest designation, so that the
+    name is not typed again at every approval; else the Dinas Ketenagakerjaan of the
+    regency by its name, with the name left to type."""
     regency = db.session.get(Region, regency_code)
     setting = db.session.get(RegencySetting, regency_code)
+    last = db.session.scalar(
+        select(Designation)
+        .where(Designation.regency_code == regency_code)
+        .order_by(Designation.designated_at.desc(), Designation.id.desc())
+        .limit(1)
+    )
     office = f"Dinas Ketenagakerjaan {regency.name}"
     return Signatory(
         office_name=(setting and setting.office_name) or office,
-        name=(setting and setting.signatory_name) or "",
-        title=(setting and setting.signatory_title) or f"Kepala {office}",
+        name=(setting and setting.signatory_name)
+        or (last and last.signatory_name)
+        or "",
+        title=(setting and setting.signatory_title)
+        or (last and last.signatory_title)
+        or f"Kepala {office}",
     )
 
 

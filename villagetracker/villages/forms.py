@@ -76,6 +76,11 @@ class PotentialFields:
     )
     source = SelectField(
         _l("Where the number comes from"),
+        description=_l(
+            "P3KE counts the households of the extreme-poverty register, about the "
+            "poorest 40%, not every worker. A village census counts every working-age "
+            "resident; BPS gives the statistics office's figure."
+        ),
         choices=[SelectChoice(key, label) for key, label in SOURCE_LABELS.items()],
         validate_choice=False,  # validation.read_potential says what is wrong
     )

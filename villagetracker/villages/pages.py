@@ -39,6 +39,7 @@ def village_page(village, code: int = 200, conflict: str | None = None, **failed
         designations=record.designations,
         locked=active,
         conflict=conflict,
+        watched=queries.watched_potential_changes([village])[village.code],
         **forms,
     ), code
 

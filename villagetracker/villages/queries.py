@@ -4,7 +4,7 @@ report rules need to know of a village."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -312,3 +312,65 @@ def designated_since(codes: Iterable[str], since) -> set[str]:
             )
         )
     return found
+
+
+# --- Changes of the worker potential, for the reviewer ---
+
+
+@dataclass(frozen=True)
+class PotentialChange:
+    """One worker potential replacing the one before it (by their dates)."""
+
+    before: int
+    after: int
+    as_of: date
+    source: str
+    recorded_at: datetime
+    recorded_by: str | None
+
+    @property
+    def lowered(self) -> bool:
+        return self.after < self.before
+
+
+def watched_potential_changes(villages: list[Village]) -> dict[str, list]:
+    """For each village, the changes of its worker potential a reviewer must see
+    (``rules.potential_change_to_watch``), newest first, in one query."""
+    figures: dict[str, list] = {village.code: [] for village in villages}
+    query = (
+        select(WorkerPotential, User.full_name)
+        .outerjoin(User, User.id == WorkerPotential.recorded_by_id)
+        .where(WorkerPotential.village_code.in_(list(figures)))
+        .order_by(WorkerPotential.village_code, WorkerPotential.as_of)
+    )
+    for potential, name in db.session.execute(query):
+        figures[potential.village_code].append((potential, name))
+    watched = {}
+    for village in villages:
+        qualified = (
+            village.status_changed_at.date()
+            if village.status == rules.Status.QUALIFYING
+            else None
+        )
+        changes = [
+            PotentialChange(
+                earlier.worker_potential,
+                later.worker_potential,
+                later.as_of,
+                later.source,
+                later.recorded_at,
+                name,
+            )
+            for (earlier, _name), (later, name) in zip(
+                figures[village.code], figures[village.code][1:], strict=False
+            )
+            if later.worker_potential != earlier.worker_potential
+        ]
+        watched[village.code] = [
+            change
+            for change in reversed(changes)
+            if rules.potential_change_to_watch(
+                change.before, change.after, change.recorded_at.date(), qualified
+            )
+        ]
+    return watched

@@ -319,6 +319,14 @@ def report_problems(
                 day=format_date(data.as_of),
             )
             problems.append(("as_of", message))
+    first = facts.potentials[0][0] if facts.potentials else None
+    if data.as_of is not None and first is not None and data.as_of < first:
+        message = _l(
+            "The village's worker potential is recorded from %(day)s: a report cannot "
+            "be dated before it. Record the worker potential of that time first.",
+            day=format_date(first),
+        )
+        return [*problems, ("as_of", message)]
     if data.active_participants is None:
         return problems
     if data.as_of is not None:
