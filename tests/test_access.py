@@ -83,6 +83,7 @@ ROUTES = {
         "/villages/{village}/designations/{designation}/certificate.pdf",
     ),
     "review.queue": ("reviewer", "/review/"),
+    "review.approve_batch": ("reviewer choice", "/review/approve?village={village}"),
     "certificates.batch": (
         "reviewer",
         "/review/certificates?start=2014-01-01&end={today}",
@@ -411,6 +412,19 @@ def test_the_review_area_is_for_the_labour_office_and_admins(
     session, _ = login(**ACCOUNTS[account])
     response = session.get(ROUTES[endpoint][1].format(today=local_today()))
     assert response.status_code == (200 if account in REVIEWERS else 403)
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_approving_several_villages_is_for_the_labour_office_and_admins(
+    login, designated, account
+):
+    """Kresek is designated, so nothing is left to approve: a reviewer is sent back
+    to the queue; anyone else is refused whatever they chose."""
+    session, _ = login(**ACCOUNTS[account])
+    url = ROUTES["review.approve_batch"][1].format(village=KRESEK)
+    expected = 302 if account in REVIEWERS else 403
+    assert session.get(url).status_code == expected
+    assert session.post(url).status_code == expected
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)

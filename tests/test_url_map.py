@@ -1,6 +1,7 @@
 """Every address stays where it is: `/verify/<token>` is printed on paper, and officers
 keep bookmarks. The file beside this test is the map as it stood before the code moved
-into one package per area; endpoint names may change, the addresses and methods may not.
+into one package per area, and each address added since; endpoint names may change,
+the addresses and methods may not.
 """
 
 from pathlib import Path

@@ -145,7 +145,7 @@ def test_the_review_pages_fit_the_screen_and_pass_axe(
 ):
 
     admin = make_user(Role.ADMIN, username="admin1")
-    for code in (KRESEK, "36.03.07.2001"):
+    for code in (KRESEK, "36.03.07.2001", "36.03.07.2002"):
         village = register(code)
         log(village, 4200)
     kresek = db.session.get(Village, KRESEK)
@@ -162,6 +162,12 @@ def test_the_review_pages_fit_the_screen_and_pass_axe(
         ("review-designated", "/review/?list=designated"),
         ("review-village-designated", f"/villages/{KRESEK}"),
         ("review-village-qualifying", "/villages/36.03.07.2001"),
+        ("review-queue", "/review/"),
+        (
+            "review-approve-several",
+            "/review/approve?village=36.03.07.2001&village=36.03.07.2002",
+        ),
+        ("review-recheck", "/review/?list=recheck"),
         ("batch", "/review/certificates?start=2019-01-01&end=2030-01-01"),
         ("signatories", "/admin/signatories?regency=36.03"),
         ("verify-search", "/verify?number=999"),

@@ -377,3 +377,101 @@ def test_after_a_refusal_the_page_offers_the_decision_again_on_the_village_as_is
     fresh = re.search(r'name="approve-seen" type="hidden" value="(\d+)"', page).group(1)
     assert fresh == str(village().revision) != seen
     assert approve(reviewer, seen=fresh).status_code == 302
+
+
+# --- Several villages at once ---
+
+
+def batch_form(session, codes, **fields):
+    """The confirmation page's form as the reviewer's browser sends it back."""
+    query = "&".join(f"village={code}" for code in codes)
+    page = session.get(f"/review/approve?{query}")
+    assert page.status_code == 200, text(page)
+    html = lxml.html.fromstring(text(page))
+    form = {
+        element.name: element.value or ""
+        for element in html.cssselect("form[method=post] input[type=hidden]")
+    }
+    form.update(fields)
+    return form, html
+
+
+def test_a_reviewer_approves_several_villages_numbered_in_the_order_shown(
+    reviewer, qualifying
+):
+    codes = ["36.03.06.2003", KRESEK, "36.03.06.2001"]
+    for code in codes:
+        qualifying(code)
+    form, page = batch_form(
+        reviewer, codes, signatory_name="Nama", signatory_title="Kepala Dinas"
+    )
+    shown = [cell.text_content() for cell in page.cssselect("tbody tr td:nth-child(2)")]
+    assert all(code in cell for code, cell in zip(codes, shown, strict=True))
+    response = reviewer.post("/review/approve", form)
+    assert response.status_code == 302
+    assert "3 desa ditetapkan" in text(reviewer.get("/review/"))
+    numbers = [designation(code).number for code in codes]
+    assert numbers == [f"{n:03d}/DSJSK/36.03/{YEAR}" for n in (1, 2, 3)]
+    assert len(events("review.approve")) == 3
+    assert all(village(code).status == rules.Status.DESIGNATED for code in codes)
+
+
+def test_if_one_village_changed_since_the_list_none_is_approved_and_no_number_is_used(
+    reviewer, officer, qualifying
+):
+    codes = [KRESEK, "36.03.06.2003"]
+    for code in codes:
+        qualifying(code)
+    form, _page = batch_form(reviewer, codes, signatory_name="N", signatory_title="K")
+    # Meanwhile the officers log a new report for the second village.
+    officer.post("/villages/36.03.06.2003/reports/new", report_form(4300, "2019-10-01"))
+    response = reviewer.post("/review/approve", form)
+    assert response.status_code == 409
+    assert "Tidak ada yang disimpan" in text(response)
+    assert "Cisoka" in text(response) or "36.03.06.2003" in text(response)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Designation)) == 0
+    assert approve(reviewer, KRESEK).status_code == 302
+    assert designation(KRESEK).number == FIRST_NUMBER  # the number was given back
+
+
+def test_two_reviewers_approving_overlapping_batches_at_once_number_without_gaps(
+    live_server, make_user, qualifying
+):
+    codes = [f"36.03.06.{n}" for n in (2001, 2003, 2007, 2009)]
+    for code in codes:
+        qualifying(code)
+    batches = [codes[:3], codes[1:]]
+    requests = []
+    for batch in batches:
+        send = http_session(
+            live_server, make_user(Role.REVIEWER, region="36.03").username
+        )
+        _status, page = send(
+            "/review/approve?" + "&".join(f"village={c}" for c in batch)
+        )
+        html = lxml.html.fromstring(page)
+        form = {
+            e.name: e.value or ""
+            for e in html.cssselect("form[method=post] input[type=hidden]")
+        }
+        form.update(signatory_name="Nama", signatory_title="Jabatan")
+        requests.append((send, "/review/approve", form))
+    statuses = post_at_once(requests)
+    assert sorted(statuses) == [302, 409]
+    db.session.expire_all()
+    winner = batches[statuses.index(302)]
+    sequences = sorted(db.session.scalars(select(Designation.sequence)))
+    assert sequences == list(range(1, len(winner) + 1))
+    assert {d.village_code for d in db.session.scalars(select(Designation))} == set(
+        winner
+    )
+
+
+def test_a_batch_is_of_one_regency(login, qualifying):
+    admin, _ = login(Role.ADMIN)
+    qualifying(KRESEK)
+    qualifying(CIKANDE)
+    response = admin.get(f"/review/approve?village={KRESEK}&village={CIKANDE}")
+    assert response.status_code == 302
+    assert "satu kabupaten" in text(admin.get("/review/"))

@@ -1,14 +1,20 @@
 """The labour office's decisions on a village, posted from the village page."""
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access
 from ..extensions import db
 from ..villages import pages
-from . import bp, service
-from .forms import ApproveForm, EndDesignationForm, ReturnForm
+from . import bp, queries, service
+from .forms import (
+    BATCH_LIMIT,
+    ApproveForm,
+    BatchApproveForm,
+    EndDesignationForm,
+    ReturnForm,
+)
 from .service import ReviewConflict
 
 
@@ -104,3 +110,44 @@ def revoke(code: str, designation_id: int):
 def reopen(code: str, designation_id: int):
     """Withdraw a designation so that the reports behind it can be corrected."""
     return end_designation(code, designation_id, "reopen")
+
+
+@bp.route("/review/approve", methods=["GET", "POST"])
+@access.reviewers
+def approve_batch():
+    """Approve several qualifying villages at once: a page lists them (GET, from the
+    queue's check boxes) and the reviewer confirms (POST). Numbers are taken in the
+    order shown; if one village no longer fits, none is approved."""
+    form = BatchApproveForm()
+    codes = request.args.getlist("village")[:BATCH_LIMIT] or form.codes()
+    villages = queries.awaiting_review(current_user, codes)
+    if not villages or len({v.regency_code for v in villages}) > 1:
+        flash(_("Choose qualifying villages of one regency or city."), "error")
+        return redirect(url_for(".queue"))
+    if not form.validate_on_submit():
+        return batch_page(form, villages, 400 if form.errors else 200)
+    if len(villages) < len(codes):
+        return batch_page(form, villages, 409, str(service.NOT_NOW))
+    office = service.signatory_defaults(villages[0].regency_code).office_name
+    seen = [(village, request.form.get(f"seen-{village.code}")) for village in villages]
+    try:
+        done = service.approve_all(current_user, seen, form.signatory(office))
+    except ReviewConflict as conflict:
+        return batch_page(form, villages, 409, str(conflict.message))
+    db.session.commit()
+    numbers = {"count": len(done), "first": done[0].number, "last": done[-1].number}
+    flash(_("%(count)s villages designated, %(first)s to %(last)s.", **numbers))
+    return redirect(url_for(".queue"))
+
+
+def batch_page(form, villages, status: int, conflict: str | None = None):
+    """The confirmation page: the villages in the order they will be numbered, the
+    signatory (the regency's default, editable), and why nothing was done."""
+    if request.method == "GET":
+        defaults = service.signatory_defaults(villages[0].regency_code)
+        form.signatory_name.data = defaults.name
+        form.signatory_title.data = defaults.title
+    form.villages.data = " ".join(village.code for village in villages)
+    return render_template(
+        "review/approve_batch.html", form=form, villages=villages, conflict=conflict
+    ), status

@@ -17,6 +17,8 @@ from ..web.fields import (
 )
 from .service import Signatory, signatory_defaults
 
+BATCH_LIMIT = 100  # villages approved at once: a page of the queue, and then some
+
 
 class DecisionForm(FlaskForm):
     # The revision of the village the reviewer saw: a decision on a village that has
@@ -31,6 +33,16 @@ class ApproveForm(DecisionForm, SignatoryFields):
             name=self.signatory_name.data,
             title=self.signatory_title.data,
         )
+
+
+class BatchApproveForm(ApproveForm):
+    """Several villages approved at once: their codes in the order shown, each with
+    the revision the reviewer saw (``seen-<code>``, outside the form's fields)."""
+
+    villages = HiddenField()
+
+    def codes(self) -> list[str]:
+        return (self.villages.data or "").split()[:BATCH_LIMIT]
 
 
 def reason_field(who_reads_it) -> TextAreaField:

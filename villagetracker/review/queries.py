@@ -101,3 +101,17 @@ def signatory_settings() -> Select[tuple[RegencySetting]]:
         .order_by(RegencySetting.regency_code)
         .options(joinedload(RegencySetting.regency))
     )
+
+
+def awaiting_review(user: User, codes: list[str]) -> list[Village]:
+    """The villages with these codes that are in the user's scope and wait for
+    review, in the order of the codes."""
+    found = {
+        village.code: village
+        for village in db.session.scalars(
+            access.villages_visible_to(user).where(
+                Village.code.in_(codes), Village.awaits_review
+            )
+        )
+    }
+    return [found[code] for code in dict.fromkeys(codes) if code in found]

@@ -293,3 +293,23 @@ def revoke(user: User, designation: Designation, reason: str) -> None:
 
 def reopen(user: User, designation: Designation, reason: str) -> None:
     _end(user, designation, rules.REOPENED, reason)
+
+
+def approve_all(
+    user: User, villages: list[tuple[Village, str | None]], signatory: Signatory
+) -> list[Designation]:
+    """Designate several villages at once, numbered in the order given, each under
+    the checks of ``approve``. All or nothing: one that no longer fits (changed
+    since the confirmation page, approved by someone else meanwhile, below the
+    threshold now) stops them all, with its name in the conflict, and every number
+    taken so far is given back."""
+    designations = []
+    for village, seen in villages:
+        name = village.name
+        try:
+            designations.append(approve(user, village, seen, signatory))
+        except ReviewConflict as conflict:
+            db.session.rollback()
+            message = _l("%(name)s: %(reason)s", name=name, reason=conflict.message)
+            raise ReviewConflict(message) from None
+    return designations
