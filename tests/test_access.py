@@ -95,6 +95,7 @@ ROUTES = {
     "dashboards.region": ("dashboard", "/dashboard/{code}"),
     "dashboards.target": ("target", "/dashboard/{code}/target"),
     "dashboards.remove_target": ("target post", "/dashboard/{code}/target/remove"),
+    "dashboards.potential": ("target", "/dashboard/{code}/potential"),
     "spreadsheets.export_villages": ("anyone logged in", "/villages/export.csv"),
     "spreadsheets.export_reports": ("anyone logged in", "/villages/reports.xlsx"),
     "spreadsheets.upload": ("importer", "/imports/"),
@@ -512,6 +513,24 @@ def test_targets_are_set_by_the_labour_office_and_admins(login, account):
         assert (get.status_code, post.status_code) == (404, 404)
     else:
         assert (get.status_code, post.status_code) == (403, 403)
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_a_regencys_worker_potential_is_recorded_by_the_labour_office_and_admins(
+    login, account
+):
+    session, _ = login(**ACCOUNTS[account])
+    response = session.get("/dashboard/36.03/potential")
+    if account in REVIEWERS:
+        assert response.status_code == 200
+        assert session.get("/dashboard/36.03.06/potential").status_code == 200
+    elif account == "officer limited to Kresek":  # does not see the regency at all
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 403
+    if account == "reviewer":
+        assert session.get("/dashboard/36.04/potential").status_code == 404
+        assert session.get(f"/dashboard/{KRESEK}/potential").status_code == 404
 
 
 def test_a_reviewer_cannot_set_another_regencys_target_or_a_districts(login):

@@ -70,11 +70,14 @@ def get_region_or_404(user: User, code: str) -> Region:
     return region
 
 
-def get_regency_or_404(user: User, code: str, *, to_review: bool = False) -> Region:
-    """A regency or city in the user's scope (404 otherwise, also for a region of
-    another level); with ``to_review``, 403 for users who do not review."""
+def get_regency_or_404(
+    user: User, code: str, *, to_review: bool = False, levels=("regency",)
+) -> Region:
+    """A regency or city (or a region of one of ``levels``) in the user's scope (404
+    otherwise, also for a region of another level); with ``to_review``, 403 for
+    users who do not review."""
     region = get_region_or_404(user, code)
-    if region.level != "regency":
+    if region.level not in levels:
         abort(404)
     if to_review and not can_review(user):
         abort(403)

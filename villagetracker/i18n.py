@@ -162,6 +162,7 @@ ACTION_LABELS = {
     "certificate.print": _l("Certificate printed"),
     "signatory.set": _l("Signatory changed"),
     "target.set": _l("Coverage target changed"),
+    "region.potential": _l("Worker potential of the region recorded"),
     "reports.import": _l("Reports imported from a spreadsheet"),
 }
 FIELD_LABELS = {

@@ -39,6 +39,16 @@ def test_the_labour_office_sets_its_target_and_reads_its_dashboard(
     page.get_by_role("button", name="Simpan").click()
     expect(page.locator(".flash")).to_contain_text("Target Kabupaten Tangerang")
     expect(page.locator("#coverage-heading + p")).to_contain_text("peserta aktif")
+    # Measured against the regency's own worker potential, once it is recorded.
+    expect(page.locator("main")).to_contain_text("belum dicatat")
+    page.get_by_role("link", name="Catat potensi tenaga kerjanya").click()
+    assert_accessible(page)
+    page.get_by_label("Potensi tenaga kerja", exact=True).fill("350.000")
+    page.get_by_label("Sumber angka").select_option("p3ke")
+    page.get_by_label("Potensi tenaga kerja per tanggal").fill("2026-01-01")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator(".flash")).to_contain_text("sudah dicatat")
+    expect(page.locator("main")).to_contain_text("350.000")
     expect(page.locator("main")).to_contain_text("peserta aktif lagi")
     assert_accessible(page)
     for width in (360, 1280):

@@ -209,10 +209,21 @@ def test_a_target_shows_progress_and_the_participants_missing(country, login):
     assert event.after == {"target_tenths": 750, "target_date": day.isoformat()}
     assert event.actor_id == user.id
 
+    # Without the regency's own worker potential, nothing says how far it is.
+    text = page_tree(reviewer.get("/dashboard/36.03")).text_content()
+    assert "Dibutuhkan" not in text and "Tercapai" not in text
+    assert "belum dicatat" in text
+    # Kabupaten Tangerang's own potential: 350,000 workers in P3KE.
+    potential = {
+        "worker_potential": "350.000",
+        "source": "p3ke",
+        "potential_as_of": "2026-01-01",
+    }
+    response = reviewer.post("/dashboard/36.03/potential", potential)
+    assert response.status_code == 302
+
     figures = expected("36.03.")
-    needed = (
-        -(-750 * figures["worker_potential"] // 1000) - figures["active_participants"]
-    )
+    needed = -(-750 * 350_000 // 1000) - figures["active_participants"]
     assert needed > 0
     text = page_tree(reviewer.get("/dashboard/36.03")).text_content()
     assert f"Dibutuhkan {needed:,} peserta aktif lagi.".replace(",", ".") in text
@@ -221,6 +232,33 @@ def test_a_target_shows_progress_and_the_participants_missing(country, login):
     banten = child_rows(page_tree(admin.get("/dashboard/36")))
     assert banten["Kabupaten Tangerang"][-1] == f"{needed:,}".replace(",", ".")
     assert banten["Kabupaten Serang"][-2:] == ["–", "–"]
+
+
+def test_a_target_is_never_called_reached_on_the_registered_villages_alone(
+    country, login
+):
+    """6 of 274 villages registered at 87.8% is not a regency at 75%: the target is
+    measured against the regency's own worker potential."""
+    reviewer, user = login(Role.REVIEWER, region="36.03")
+    registered = dashboards.figures(user, "36.03").coverage_tenths
+    # A target the registered villages reach by themselves.
+    dashboard_service.set_target("36.03", registered, local_today() + timedelta(days=9))
+    db.session.commit()
+    text = page_tree(reviewer.get("/dashboard/36.03")).text_content()
+    assert "Tercapai" not in text
+    potential = {
+        "worker_potential": "350.000",
+        "source": "p3ke",
+        "potential_as_of": "2026-01-01",
+    }
+    assert reviewer.post("/dashboard/36.03/potential", potential).status_code == 302
+    [event] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "region.potential")
+    )
+    assert (event.actor_id, event.after["worker_potential"]) == (user.id, 350_000)
+    text = page_tree(reviewer.get("/dashboard/36.03")).text_content()
+    assert "Tercapai" not in text  # the regency's active participants are too few
+    assert "350.000" in text
 
 
 def test_a_target_form_keeps_what_was_typed_and_says_what_is_wrong(login):

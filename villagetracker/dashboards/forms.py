@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 from ..i18n import local_today
+from ..villages import validation
+from ..villages.forms import CheckedForm, PotentialFields
 from ..web.fields import Filled, IsoDayField, PercentField
 
 
@@ -29,3 +31,12 @@ class TargetForm(FlaskForm):
     target_date = DayAheadField(
         _l("To be reached by"), validators=[Filled(_l("Enter the date."))]
     )
+
+
+class RegionPotentialForm(CheckedForm, PotentialFields):
+    """A regency's or kecamatan's own worker potential, read as a village's is."""
+
+    def check(self, typed: dict) -> validation.Checked:
+        errors: dict[str, str] = {}
+        potential = validation.read_potential(typed, errors)
+        return validation.Checked(None if errors else potential, errors)

@@ -10,7 +10,14 @@ from sqlalchemy import Select, case, func, select
 
 from .. import access, rules, status
 from ..extensions import db
-from ..models import Designation, RegencySetting, Region, User, Village
+from ..models import (
+    Designation,
+    RegencySetting,
+    Region,
+    RegionPotential,
+    User,
+    Village,
+)
 
 # Every status but the first counts villages of that status; "registered" counts all.
 COUNTS = ("registered", *list(rules.Status)[1:])
@@ -122,17 +129,27 @@ class ChildRegion:
     kind: str | None
     figures: Figures
     target: Target | None
+    potential: RegionPotential | None = None  # its own, which the target is of
 
     def progress(self, today: date) -> rules.TargetProgress | None:
-        if self.target is None:
-            return None
-        return rules.target_progress(
-            self.figures.active_participants,
-            self.figures.worker_potential,
-            self.target.tenths,
-            self.target.day,
-            today,
-        )
+        return target_progress(self.figures, self.target, self.potential, today)
+
+
+def target_progress(
+    figures: Figures, target: Target | None, potential, today: date
+) -> rules.TargetProgress | None:
+    """How far a region is from its target: its active participants over its own
+    worker potential. None without a target or without that potential: the
+    registered villages' potential alone would call a target reached that is not."""
+    if target is None or potential is None:
+        return None
+    return rules.target_progress(
+        figures.active_participants,
+        potential.worker_potential,
+        target.tenths,
+        target.day,
+        today,
+    )
 
 
 def child_regions(
@@ -187,7 +204,7 @@ def child_regions(
     )
 
 
-def child_region(row) -> ChildRegion:
+def child_region(row, potential: RegionPotential | None = None) -> ChildRegion:
     return ChildRegion(
         code=row.code,
         name=row.name,
@@ -197,6 +214,7 @@ def child_region(row) -> ChildRegion:
         target=Target(row.target_tenths, row.target_date)
         if row.target_tenths
         else None,
+        potential=potential,
     )
 
 
@@ -287,6 +305,7 @@ class Overview:
     children: list[ChildRegion] | None
     villages: Select | None
     target: Target | None
+    potential: RegionPotential | None  # the region's own worker potential
     progress: rules.TargetProgress | None
     months: list[Month]
 
@@ -304,16 +323,20 @@ def overview(
     else:
         # A few dozen regions at most (38 provinces; a regency's kecamatan): all of
         # them are read and summed into the scope's figures.
-        query = child_regions(user, region, sort, descending)
-        children = [child_region(row) for row in db.session.execute(query)]
+        rows = db.session.execute(child_regions(user, region, sort, descending)).all()
+        potentials = region_potentials([row.code for row in rows])
+        children = [child_region(row, potentials.get(row.code)) for row in rows]
         totals = Figures.total([child.figures for child in children])
     target = target_of(code) if level == "regency" else None
-    progress = target and rules.target_progress(
-        totals.active_participants,
-        totals.worker_potential,
-        target.tenths,
-        target.day,
-        today,
-    )
+    potential = region_potentials([code]).get(code) if code else None
+    progress = target_progress(totals, target, potential, today)
     months = designations_by_month(user, code, today)
-    return Overview(totals, children, villages, target, progress, months)
+    return Overview(totals, children, villages, target, potential, progress, months)
+
+
+def region_potentials(codes: list[str]) -> dict[str, RegionPotential]:
+    """The latest worker potential of each of these regions that has one."""
+    found = {}
+    for potential in db.session.scalars(RegionPotential.latest_of(codes)):
+        found[potential.region_code] = potential  # the latest comes last
+    return found

@@ -12,7 +12,7 @@ from ..i18n import BAND_LABELS, format_tenths, local_today
 from ..web import charts
 from ..web.pagination import paginate, paginate_list
 from . import bp, queries, service
-from .forms import TargetForm
+from .forms import RegionPotentialForm, TargetForm
 
 
 @bp.route("/")
@@ -52,10 +52,14 @@ def dashboard(region):
         sort=sort,
         descending=descending,
         target=seen.target,
+        potential=seen.potential,
         progress=seen.progress,
         months=seen.months,
         can_set_target=region is not None
         and region.level == "regency"
+        and access.can_review(current_user),
+        can_record_potential=region is not None
+        and region.level in ("regency", "district")
         and access.can_review(current_user),
         today=today,
         **dashboard_charts(seen),
@@ -105,3 +109,27 @@ def remove_target(code: str):
     db.session.commit()
     flash(_("The target of %(name)s is removed.", name=region.name), "success")
     return redirect(url_for(".region", code=region.code))
+
+
+@bp.route("/<code>/potential", methods=["GET", "POST"])
+@login_required
+def potential(code: str):
+    """The labour office records its regency's (or a kecamatan's) own worker
+    potential: what the coverage target is measured against."""
+    levels = ("regency", "district")
+    region = access.get_regency_or_404(
+        current_user, code, to_review=True, levels=levels
+    )
+    form = RegionPotentialForm()
+    if form.validate_on_submit():
+        service.record_region_potential(current_user, region, form.checked.values)
+        db.session.commit()
+        flash(_("The worker potential of %(name)s is recorded.", name=region.name))
+        return redirect(url_for(".region", code=region.code))
+    potentials = queries.region_potentials([region.code])
+    return render_template(
+        "dashboards/potential.html",
+        form=form,
+        region=region,
+        current=potentials.get(region.code),
+    ), 400 if form.errors else 200

@@ -1,10 +1,14 @@
-"""The dashboards' one write: a regency's coverage target."""
+"""The dashboards' writes: a regency's coverage target, and the worker potential of a
+regency or kecamatan that the target is measured against."""
 
 from datetime import date
 
+from sqlalchemy import select
+
 from .. import audit
 from ..extensions import db
-from ..models import RegencySetting
+from ..models import RegencySetting, Region, RegionPotential, User
+from ..villages.validation import PotentialInput
 
 
 def set_target(regency_code: str, tenths: int | None, day: date | None) -> None:
@@ -25,3 +29,37 @@ def _target_snapshot(setting: RegencySetting) -> dict:
         "target_tenths": setting.target_tenths,
         "target_date": day.isoformat() if day else None,
     }
+
+
+def record_region_potential(
+    user: User, region: Region, potential: PotentialInput
+) -> RegionPotential:
+    """Record a regency's (or kecamatan's) worker potential as of a date, replacing
+    one of the same date; the earlier ones stay."""
+    row = db.session.scalar(
+        select(RegionPotential).where(
+            RegionPotential.region_code == region.code,
+            RegionPotential.as_of == potential.as_of,
+        )
+    )
+    before = None
+    if row is None:
+        row = RegionPotential(region_code=region.code, as_of=potential.as_of)
+        db.session.add(row)
+    else:
+        before = {"worker_potential": row.worker_potential, "source": row.source}
+    row.worker_potential = potential.worker_potential
+    row.source, row.source_note = potential.source, potential.source_note
+    row.recorded_by_id = user.id
+    audit.record(
+        "region.potential",
+        entity=row,
+        before=before,
+        after={
+            "worker_potential": potential.worker_potential,
+            "source": potential.source,
+            "as_of": potential.as_of.isoformat(),
+        },
+        region_code=region.code,
+    )
+    return row

@@ -5,7 +5,7 @@ from .accounts import AuditEvent, LoginFailure, Role, User, user_district
 from .base import utcnow
 from .designations import Designation, DesignationSequence
 from .regions import Level, Region
-from .settings import ProgrammeSetting, RegencySetting
+from .settings import ProgrammeSetting, RegencySetting, RegionPotential
 from .spreadsheets import PendingImport
 from .villages import Report, Village, WorkerPotential
 
@@ -19,6 +19,7 @@ __all__ = [
     "ProgrammeSetting",
     "RegencySetting",
     "Region",
+    "RegionPotential",
     "Report",
     "Role",
     "User",
