@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit, rules, status
+from .. import audit, locks, rules, status
 from ..extensions import db
 from ..i18n import local_today
 from ..models import (
@@ -302,7 +302,13 @@ def approve_all(
     the checks of ``approve``. All or nothing: one that no longer fits (changed
     since the confirmation page, approved by someone else meanwhile, below the
     threshold now) stops them all, with its name in the conflict, and every number
-    taken so far is given back."""
+    taken so far is given back.
+
+    The villages are locked first, all of them and in the order of their codes:
+    two batches sharing villages would otherwise each hold one village and wait
+    for the other's (a deadlock on PostgreSQL). The second one then finds them
+    changed and is refused."""
+    locks.lock_villages(village.code for village, _seen in villages)
     designations = []
     for village, seen in villages:
         name = village.name
