@@ -17,6 +17,15 @@ LEVELS = ("province", "regency", "district", "village")
 
 # The first digit of a village's four-digit part says what kind of village it is.
 VILLAGE_KINDS = {"1": "kelurahan", "2": "desa", "3": "desa_adat"}
+# What each kind is called before its name, in every language: "Desa Kresek".
+KIND_WORDS = {"desa": "Desa", "kelurahan": "Kelurahan", "desa_adat": "Desa Adat"}
+
+
+def has_village_budget(kind: str) -> bool:
+    """A desa (and a desa adat) has a village budget (APBDes) and village officials
+    (perangkat desa); a kelurahan is a unit of the regency's administration and has
+    neither."""
+    return kind != "kelurahan"
 
 
 def is_region_code(text: str) -> bool:
@@ -49,6 +58,11 @@ def village_kind(code: str) -> str:
     if kind is None:
         raise ValueError(f"unknown kind of village: {code!r}")
     return kind
+
+
+def village_title(code: str, name: str) -> str:
+    """A village as it is called: Desa Kresek, Kelurahan Sukasari, Desa Adat ..."""
+    return f"{KIND_WORDS[village_kind(code)]} {name}"
 
 
 def regency_kind(name: str) -> str:

@@ -98,3 +98,38 @@ def test_a_report_dated_before_the_first_worker_potential_is_refused_saying_so(
         assert set(checked.errors) == {"as_of"}
         assert "recorded from" in str(checked.errors["as_of"])
     assert validation.check_report(report_form(100, as_of="2019-01-01"), facts).ok
+
+
+# --- Desa and kelurahan ---
+
+BALARAJA = "36.03.01.1001"  # Kelurahan Balaraja: no village budget, no perangkat desa
+
+
+def test_a_kelurahan_is_not_asked_for_apbdes_and_cannot_report_it(app, register, login):
+    kelurahan = register(BALARAJA, potential=5000)
+    facts = queries.village_facts(kelurahan)
+    sent = report_form(4600)
+    del sent["apbdes"]
+    checked = validation.check_report(sent, facts)
+    assert checked.ok and checked.values.apbdes == 0
+    with force_locale("en"):
+        sent = report_form(4600, self_paid=4500, apbdes=100)
+        errors = validation.check_report(sent, facts).errors
+        assert set(errors) == {"apbdes"}
+        assert "kelurahan" in str(errors["apbdes"])
+    session, _ = login(Role.OFFICER, region="36.03")
+    page = session.get(f"/villages/{BALARAJA}/reports/new").get_data(as_text=True)
+    assert 'name="apbdes"' not in page
+    assert "<h1>Kelurahan Balaraja" in session.get(f"/villages/{BALARAJA}").get_data(
+        as_text=True
+    )
+
+
+def test_a_desa_is_asked_for_apbdes_and_named_desa(app, register, login):
+    register(KRESEK)
+    session, _ = login(Role.OFFICER, region="36.03")
+    assert 'name="apbdes"' in session.get(f"/villages/{KRESEK}/reports/new").get_data(
+        as_text=True
+    )
+    page = session.get(f"/villages/{KRESEK}").get_data(as_text=True)
+    assert "<h1>Desa Kresek" in page

@@ -19,11 +19,10 @@ from babel.numbers import format_decimal
 from flask import current_app, render_template, send_file, url_for
 from markupsafe import Markup
 
-from .. import audit
+from .. import audit, rules
 from ..models import Designation
 
 CERTIFICATE_LOCALE = "id"
-KIND_WORDS = {"desa": "Desa", "kelurahan": "Kelurahan", "desa_adat": "Desa Adat"}
 QR_COLOUR = "#123a2c"
 
 
@@ -75,7 +74,7 @@ class Certificate:
     @property
     def village_words(self) -> str:  # "Desa Kresek"
         d = self.designation
-        return f"{KIND_WORDS[d.village_kind]} {d.village_name}"
+        return f"{rules.KIND_WORDS[d.village_kind]} {d.village_name}"
 
 
 def certificates(designations: list[Designation]) -> list[Certificate]:

@@ -66,6 +66,11 @@ class Village(db.Model):
     def name(self) -> str:
         return self.region.name
 
+    @property
+    def title(self) -> str:
+        """Desa Kresek, Kelurahan Sukasari: what kind of village, with its name."""
+        return rules.village_title(self.code, self.region.name)
+
     @hybrid_property
     def awaits_review(self) -> bool:
         """Qualifying and not returned to its officers: in the labour office's queue."""

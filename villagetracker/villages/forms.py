@@ -157,6 +157,8 @@ class ReportForm(CheckedForm):
         super().__init__(*args, obj=report, **kwargs)
         self.village = village
         self.report = report
+        if village is not None and not rules.has_village_budget(village.region.kind):
+            del self.apbdes  # a kelurahan has no village budget: not offered
 
     def check(self, typed: dict) -> validation.Checked:
         facts = queries.village_facts(self.village)

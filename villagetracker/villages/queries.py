@@ -28,6 +28,7 @@ class VillageFacts:
     potentials: list[tuple[date, int]]  # (as of, figure), oldest first
     locked: Designation | None  # the valid designation, whose reports are locked
     report_days: dict[date, int]  # the village's reports by date (at least those asked)
+    kind: str = "desa"  # desa, desa_adat or kelurahan (rules.village_kind)
 
     def potential_on(self, day: date) -> int:
         return rules.potential_in_force(self.potentials, day)
@@ -238,6 +239,7 @@ def village_facts(village: Village) -> VillageFacts:
         potentials=potential_pairs(village),
         locked=status.locking_designation(village),
         report_days=dict(db.session.execute(days).all()),
+        kind=rules.village_kind(village.code),
     )
 
 
@@ -264,7 +266,8 @@ def facts_of_villages(user: User, codes: Iterable[str], days: set[date]) -> Load
             access.villages_visible_to(user).where(Village.code.in_(chunk))
         ):
             loaded.villages[village.code] = village
-            loaded.facts[village.code] = VillageFacts([], None, {})
+            kind = rules.village_kind(village.code)
+            loaded.facts[village.code] = VillageFacts([], None, {}, kind)
         found = [code for code in chunk if code in loaded.villages]
         if found:
             _load_facts(loaded, found, days)

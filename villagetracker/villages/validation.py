@@ -293,6 +293,8 @@ def check_report(
     """A new report (or a correction of ``report``) of a village whose ``facts`` are
     given: its values, read, then held against the rules."""
     errors: dict[str, str] = {}
+    if not rules.has_village_budget(facts.kind) and not str(data.get("apbdes") or ""):
+        data = {**data, "apbdes": "0"}  # not asked of a kelurahan
     values = read_report(data, errors)
     for name, message in report_problems(values, facts, report):
         errors.setdefault(name, message)
@@ -327,6 +329,11 @@ def report_problems(
             day=format_date(first),
         )
         return [*problems, ("as_of", message)]
+    if data.apbdes and not rules.has_village_budget(facts.kind):
+        message = _l(
+            "A kelurahan has no village budget (APBDes): count them elsewhere."
+        )
+        problems.append(("apbdes", message))
     if data.active_participants is None:
         return problems
     if data.as_of is not None:
