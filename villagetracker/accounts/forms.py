@@ -134,6 +134,10 @@ class AccountForm(FlaskForm):
 class EditAccountForm(AccountForm):
     active = BooleanField(_l("Active (may log in)"))
 
+    def show_districts(self, account: User) -> None:
+        """The districts an account is limited to, as the field shows them."""
+        self.district_codes.data = ", ".join(d.code for d in account.districts)
+
     def may_save(self, account: User, admin: User) -> bool:
         """An admin cannot lock themselves out: their own account stays an active
         admin (else the error is put on the form)."""

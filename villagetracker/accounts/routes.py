@@ -121,7 +121,7 @@ def edit_user(user_id: int):
     user = access.get_user_or_404(current_user, user_id)
     form = EditAccountForm(obj=user)
     if request.method == "GET":
-        form.district_codes.data = ", ".join(d.code for d in user.districts)
+        form.show_districts(user)
     if form.validate_on_submit() and form.may_save(user, current_user):
         service.update_account(
             user,
@@ -156,7 +156,7 @@ def reset_password(user_id: int):
         )
         return redirect(url_for("accounts.users"))
     form = EditAccountForm(obj=user, formdata=None)
-    form.district_codes.data = ", ".join(d.code for d in user.districts)
+    form.show_districts(user)
     return account_page(user, form, password_form)
 
 

@@ -1,6 +1,6 @@
 """What the programme and each regency/city set for themselves."""
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import (
     ForeignKey,
@@ -12,9 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import rules
 from ..extensions import db
-from .accounts import User
-from .base import utcnow
 from .regions import Region
+from .villages import PotentialFigure
 
 
 class ProgrammeSetting(db.Model):
@@ -45,21 +44,12 @@ class RegencySetting(db.Model):
     regency: Mapped[Region] = relationship()
 
 
-class RegionPotential(db.Model):
+class RegionPotential(PotentialFigure, db.Model):
     """A regency's (or kecamatan's) own worker potential as of a date, with its source
     (e.g. Kabupaten Tangerang: 350,000 workers in P3KE): what its coverage target is
     measured against, whether or not its villages are registered yet."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
-    worker_potential: Mapped[int]
-    source: Mapped[str] = mapped_column(String(10))
-    source_note: Mapped[str | None] = mapped_column(String(200))
-    as_of: Mapped[date]
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-
-    recorded_by: Mapped[User | None] = relationship()
 
     __table_args__ = (UniqueConstraint("region_code", "as_of"),)
 

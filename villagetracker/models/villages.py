@@ -12,7 +12,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .. import rules
 from ..extensions import db
@@ -120,13 +120,11 @@ class Village(db.Model):
         )
 
 
-class WorkerPotential(db.Model):
-    """A village's worker potential (eligible workers) as of a date, with its source.
-    Every figure ever recorded is kept; a report is measured against the one in force
-    at its date."""
+class PotentialFigure:
+    """A worker potential as of a date, with its source and who recorded it: a
+    village's, a regency's or a kecamatan's. Every figure ever recorded is kept."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"))
     worker_potential: Mapped[int]
     source: Mapped[str] = mapped_column(String(10))
     source_note: Mapped[str | None] = mapped_column(String(200))
@@ -134,7 +132,16 @@ class WorkerPotential(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    recorded_by: Mapped[User | None] = relationship()
+    @declared_attr
+    def recorded_by(cls) -> Mapped[User | None]:
+        return relationship(User)
+
+
+class WorkerPotential(PotentialFigure, db.Model):
+    """A village's worker potential (eligible workers) as of a date, with its source;
+    a report is measured against the one in force at its date."""
+
+    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"))
 
     __table_args__ = (UniqueConstraint("village_code", "as_of"),)
 
