@@ -316,19 +316,23 @@ def overview(
     """The dashboard of ``region`` (None: the user's whole scope)."""
     code = region.code if region is not None else None
     level = region.level if region is not None else None
-    children = villages = None
+    rows, villages = [], None
     if level == "district":
-        totals = figures(user, code)
         villages = villages_of(user, region, sort, descending)
     else:
         # A few dozen regions at most (38 provinces; a regency's kecamatan): all of
         # them are read and summed into the scope's figures.
         rows = db.session.execute(child_regions(user, region, sort, descending)).all()
-        potentials = region_potentials([row.code for row in rows])
+    # The region's own worker potential and its children's, in one query.
+    codes = [row.code for row in rows] + ([code] if code else [])
+    potentials = region_potentials(codes)
+    if level == "district":
+        children, totals = None, figures(user, code)
+    else:
         children = [child_region(row, potentials.get(row.code)) for row in rows]
         totals = Figures.total([child.figures for child in children])
     target = target_of(code) if level == "regency" else None
-    potential = region_potentials([code]).get(code) if code else None
+    potential = potentials.get(code) if code else None
     progress = target_progress(totals, target, potential, today)
     months = designations_by_month(user, code, today)
     return Overview(totals, children, villages, target, potential, progress, months)

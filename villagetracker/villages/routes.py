@@ -16,9 +16,10 @@ from .forms import PotentialForm, RegisterVillageForm, ReportForm, VillageDetail
 from .pages import form_status, refuse, village_page
 
 
-def village_list(template: str, **fixed):
+def village_list(template: str, needed: bool = False, **fixed):
     """A list of the villages in the user's scope that the query string's filters
-    (with ``fixed`` ones on top) select, a page at a time."""
+    (with ``fixed`` ones on top) select, a page at a time; with ``needed``, the
+    thresholds that say how many more participants each needs."""
     filters = queries.VillageFilters.from_args(request.args)
     for name, value in fixed.items():
         setattr(filters, name, value)
@@ -29,7 +30,7 @@ def village_list(template: str, **fixed):
         filters=filters,
         districts=district_choices(current_user),
         district_names=district_names(page.items),
-        thresholds=queries.thresholds_for(page.items),
+        thresholds=queries.thresholds_for(page.items) if needed else {},
     )
 
 
@@ -45,7 +46,8 @@ def index():
 def close():
     """Villages from 75% up to their threshold, closest first, with how many more
     active participants each needs."""
-    return village_list("villages/close.html", band="75_threshold", sort="coverage")
+    close = {"band": "75_threshold", "sort": "coverage"}
+    return village_list("villages/close.html", needed=True, **close)
 
 
 @bp.route("/register", methods=["GET", "POST"])
