@@ -126,7 +126,7 @@ def approve_batch():
         return redirect(url_for(".queue"))
     if not form.validate_on_submit():
         return batch_page(form, villages, 400 if form.errors else 200)
-    if len(villages) < len(codes):
+    if len(villages) < len(dict.fromkeys(codes)):
         return batch_page(form, villages, 409, str(service.NOT_NOW))
     office = service.signatory_defaults(villages[0].regency_code).office_name
     seen = [(village, request.form.get(f"seen-{village.code}")) for village in villages]
@@ -136,7 +136,9 @@ def approve_batch():
         return batch_page(form, villages, 409, str(conflict.message))
     db.session.commit()
     numbers = {"count": len(done), "first": done[0].number, "last": done[-1].number}
-    flash(_("%(count)s villages designated, %(first)s to %(last)s.", **numbers))
+    flash(
+        _("%(count)s villages designated, %(first)s to %(last)s.", **numbers), "success"
+    )
     return redirect(url_for(".queue"))
 
 

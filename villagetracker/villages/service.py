@@ -199,11 +199,7 @@ def _save_one(user: User, change: ReportChange) -> Report:
     if change.report is not None:
         db.session.refresh(change.report)
     facts = queries.village_facts(change.village)
-    problems: dict[str, str] = {}
-    for name, message in validation.report_problems(
-        change.values, facts, change.report
-    ):
-        problems.setdefault(name, message)
+    problems = validation.report_problems(change.values, facts, change.report)
     if problems:
         raise Refused(problems)
     change.potential = facts.potential_on(change.values.as_of)

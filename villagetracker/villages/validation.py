@@ -296,17 +296,27 @@ def check_report(
     if not rules.has_village_budget(facts.kind) and not str(data.get("apbdes") or ""):
         data = {**data, "apbdes": "0"}  # not asked of a kelurahan
     values = read_report(data, errors)
-    for name, message in report_problems(values, facts, report):
+    for name, message in report_problems(values, facts, report).items():
         errors.setdefault(name, message)
     return Checked(None if errors else values, errors)
 
 
 def report_problems(
     data: ReportInput, facts: queries.VillageFacts, report: Report | None = None
+) -> dict[str, str]:
+    """What the rules refuse in a report (or a correction of ``report``), by field
+    (the first problem of each); a value that could not be read is None and only
+    the rules that need it are skipped. Checked again by the write under the
+    village's lock."""
+    problems: dict[str, str] = {}
+    for name, message in _rule_problems(data, facts, report):
+        problems.setdefault(name, message)
+    return problems
+
+
+def _rule_problems(
+    data: ReportInput, facts: queries.VillageFacts, report: Report | None
 ) -> list[tuple[str, str]]:
-    """What the rules refuse in a report (or a correction of ``report``), as (field,
-    message); a value that could not be read is None and only the rules that need
-    it are skipped. Checked again by the write under the village's lock."""
     locked = facts.locked
     if locked is not None:
         for day in (data.as_of, report.as_of if report else None):
