@@ -97,8 +97,8 @@ class Writer:
 
 
 def parts_of(active: int) -> tuple[int, int, int, int, int, int, int]:
-    """Segments (BPU, PU, Jakon) and payers (self, APBD, APBDes, CSR/other) that add
-    up to ``active``, as the report form requires."""
+    """Segments (BPU, PU, Jakon) and payers (self, APBD kabupaten/kota, APBDes, CSR)
+    that add up to ``active``, as the report form requires."""
     bpu, pu = active * 6 // 10, active * 3 // 10
     self_paid, apbd, apbdes = active * 5 // 10, active * 2 // 10, active // 10
     return (
@@ -329,7 +329,7 @@ def _flush(writer, found, villages, potentials, reports, audits) -> None:
     found.reports += writer.write(
         "report",
         ("id", "village_code", "as_of", "active_participants")
-        + ("bpu", "pu", "jakon", "self_paid", "apbd", "apbdes", "csr_other")
+        + ("bpu", "pu", "jakon", "self_paid", "apbd_regency", "apbdes", "csr")
         + ("worker_potential", "coverage_tenths", "created_at", "created_by_id"),
         reports,
     )

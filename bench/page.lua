@@ -35,8 +35,9 @@ function request()
   sent = sent + 1
   local active = village[2]
   local body = "csrf_token=" .. token .. "&as_of=" .. day
-    .. "&active_participants=" .. active .. "&bpu=" .. active .. "&pu=0&jakon=0"
-    .. "&self_paid=" .. active .. "&apbd=0&apbdes=0&csr_other=0&notes="
+    .. "&active_participants=" .. active .. "&bpu=" .. active .. "&pu=0&jakon=0&pmi=0"
+    .. "&self_paid=" .. active
+    .. "&apbd_province=0&apbd_regency=0&apbdes=0&csr=0&other=0&notes="
   local headers = {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = cookie,

@@ -254,10 +254,13 @@ def report_form(token: str, active: int, day: date) -> dict:
         "bpu": active,
         "pu": 0,
         "jakon": 0,
+        "pmi": 0,
         "self_paid": active,
-        "apbd": 0,
+        "apbd_province": 0,
+        "apbd_regency": 0,
         "apbdes": 0,
-        "csr_other": 0,
+        "csr": 0,
+        "other": 0,
         "notes": "",
     }
 

@@ -55,15 +55,16 @@ def test_a_database_with_villages_and_reports_upgrades_from_each_release(
         "village": "INSERT INTO village (code, district_code, regency_code, "
         "head_name, worker_potential, status, status_changed_at, latest_report_date, "
         "active_participants, coverage_tenths, registered_at, registered_by_id) VALUES "
-        "('36.03.06.2018', '36.03.06', '36.03', 'Kepala', 4615, 'qualifying', "
-        "'2026-01-01', '2026-03-31', 4200, 910, '2026-01-01', 1)",
+        "('36.03.06.2018', '36.03.06', '36.03', 'Kepala', 4615, 'registered', "
+        "'2026-01-01', '2026-03-31', 4000, 866, '2026-01-01', 1)",
         "worker_potential": "INSERT INTO worker_potential (village_code, "
         "worker_potential, source, as_of, recorded_at, recorded_by_id) VALUES "
         "('36.03.06.2018', 4615, 'p3ke', '2026-01-01', '2026-01-01', 1)",
         "report": "INSERT INTO report (village_code, as_of, active_participants, bpu, "
         "pu, jakon, self_paid, apbd, apbdes, csr_other, worker_potential, "
         "coverage_tenths, created_at, created_by_id) VALUES ('36.03.06.2018', "
-        "'2026-03-31', 4200, 4200, 0, 0, 4200, 0, 0, 0, 4615, 910, '2026-01-01', 1)",
+        "'2026-03-31', 4000, 4000, 0, 0, 2500, 1000, 300, 200, 4615, 866, "
+        "'2026-01-01', 1)",
     }
     with app.app_context():
         upgrade(revision="0002")
@@ -79,6 +80,15 @@ def test_a_database_with_villages_and_reports_upgrades_from_each_release(
                 for table in rows
             }
             revision = connection.execute(text("SELECT revision FROM village")).scalar()
+            payers = connection.execute(
+                text(
+                    "SELECT self_paid, apbd, apbd_province, apbd_regency, apbdes, csr, "
+                    "csr_other, other, pmi, perangkat_total FROM report"
+                )
+            ).one()
+            missing = connection.execute(
+                text("SELECT participants_missing, officials_missing FROM village")
+            ).one()
         db.engine.dispose()
     assert counts == {
         "region": 4,
@@ -88,3 +98,8 @@ def test_a_database_with_villages_and_reports_upgrades_from_each_release(
         "report": 1,
     }
     assert revision == 1
+    # 0006: "APBD" and "CSR or other" are kept as recorded (level not recorded, not
+    # told apart); the new payers, PMI and the officials start empty.
+    assert tuple(payers) == (2500, 1000, 0, 0, 300, 0, 200, 0, 0, None)
+    # 4,000 of 4,615 needs 154 more to reach 90%: the close list ranks by it at once.
+    assert tuple(missing) == (154, None)

@@ -131,6 +131,22 @@ SOURCE_LABELS = {
     "bps": _l("BPS statistics"),
     "other": _l("Other (explain in the note)"),
 }
+PAYER_LABELS = {
+    "self_paid": _l("Self-paid"),
+    "apbd_province": _l("APBD provinsi"),
+    "apbd_regency": _l("APBD kabupaten/kota"),
+    "apbdes": "APBDes",
+    "csr": _l("CSR and donations"),
+    "other": _l("Other payer"),
+    "apbd": _l("APBD, level not recorded"),
+    "csr_other": _l("CSR or other, not told apart"),
+}
+SEGMENT_LABELS = {"bpu": "BPU", "pu": "PU", "jakon": "Jakon", "pmi": "PMI"}
+OFFICIAL_ROLE_LABELS = {
+    "perangkat": _l("village head and perangkat desa"),
+    "bpd": _l("BPD members"),
+    "rtrw": _l("RT and RW heads"),
+}
 ROLE_LABELS = {
     "admin": _l("Administrator"),
     "reviewer": _l("District labour office"),
@@ -154,6 +170,7 @@ ACTION_LABELS = {
     "report.create": _l("Report logged"),
     "report.correct": _l("Report corrected"),
     "threshold.set": _l("Threshold changed"),
+    "criteria.set": _l("Designation criteria changed"),
     "review.approve": _l("Designation approved"),
     "review.return": _l("Returned to the officers"),
     "review.answered": _l("Answered: back in the review queue"),
@@ -178,13 +195,17 @@ FIELD_LABELS = {
     "contact_phone": _l("Contact phone"),
     "notes": _l("Notes"),
     "evidence_file": _l("Evidence"),
-    "bpu": "BPU",
-    "pu": "PU",
-    "jakon": "Jakon",
-    "self_paid": _l("Self-paid"),
-    "apbd": "APBD",
-    "apbdes": "APBDes",
-    "csr_other": _l("CSR or other"),
+    **PAYER_LABELS,
+    **SEGMENT_LABELS,
+    "perangkat_total": _l("Village head and perangkat desa"),
+    "bpd_total": _l("BPD members"),
+    "rtrw_total": _l("RT and RW heads"),
+    "perangkat_active": _l("Village head and perangkat desa, active"),
+    "bpd_active": _l("BPD members, active"),
+    "rtrw_active": _l("RT and RW heads, active"),
+    "official_roles": _l("Officials who must all be active"),
+    "quota": _l("Active participants each village needs"),
+    "quota_payer": _l("Counted from"),
     "number": _l("Number"),
     "state": _l("State"),
     "returned_reason": _l("Reason for returning"),
@@ -230,6 +251,56 @@ def display_change(key: str, value):
     return value
 
 
+def roles_text(roles) -> str:
+    """('perangkat', 'bpd') -> "village head and perangkat desa, BPD members"."""
+    return ", ".join(str(OFFICIAL_ROLE_LABELS[role]) for role in roles)
+
+
+def criterion_text(criterion: str, criteria: rules.Criteria) -> str:
+    """A criterion in force, as a sentence: what a village must have."""
+    if criterion == rules.COVERAGE:
+        return flask_babel.gettext(
+            "Coverage of at least %(threshold)s",
+            threshold=format_tenths(criteria.threshold_tenths),
+        )
+    if criterion == rules.OFFICIALS:
+        return flask_babel.gettext(
+            "Every village official is an active participant (%(roles)s)",
+            roles=roles_text(criteria.official_roles),
+        )
+    if criteria.quota_payer:
+        return flask_babel.gettext(
+            "At least %(quota)s active participants paid by %(payer)s",
+            quota=format_number(criteria.quota),
+            payer=PAYER_LABELS[criteria.quota_payer],
+        )
+    return flask_babel.gettext(
+        "At least %(quota)s active participants", quota=format_number(criteria.quota)
+    )
+
+
+def missing_text(verdict: rules.Verdict) -> str:
+    """What a criterion not met still misses, in plain words."""
+    if verdict.missing is None:
+        return flask_babel.gettext("Officials not recorded in the latest report")
+    if verdict.criterion == rules.OFFICIALS:
+        return flask_babel.ngettext(
+            "%(num)s official not yet enrolled",
+            "%(num)s officials not yet enrolled",
+            verdict.missing,
+        )
+    return flask_babel.ngettext(
+        "%(num)s more active participant",
+        "%(num)s more active participants",
+        verdict.missing,
+    )
+
+
+def why_not_yet(found: list) -> str:
+    """Every criterion not met, in one line: "1 official not yet enrolled"."""
+    return "; ".join(missing_text(verdict) for verdict in found if not verdict.met)
+
+
 def kind_label(region) -> str:
     """What a region is, in the reader's words: Kecamatan, Desa, Kelurahan, Kota..."""
     return str(KIND_LABELS[region.kind or region.level])
@@ -256,6 +327,13 @@ def init_app(app) -> None:
         status_label=status_label,
         designation_state_label=lambda state: str(DESIGNATION_STATE_LABELS[state]),
         source_labels=SOURCE_LABELS,
+        payer_labels=PAYER_LABELS,
+        segment_labels=SEGMENT_LABELS,
+        criterion_text=criterion_text,
+        missing_text=missing_text,
+        why_not_yet=why_not_yet,
+        roles_text=roles_text,
+        criteria_names=rules.criteria_names,
         Status=Status,
         statuses=list(Status),
         overdue_days=rules.OVERDUE_DAYS,

@@ -22,9 +22,8 @@ KIND_WORDS = {"desa": "Desa", "kelurahan": "Kelurahan", "desa_adat": "Desa Adat"
 
 
 def has_village_budget(kind: str) -> bool:
-    """A desa (and a desa adat) has a village budget (APBDes) and village officials
-    (perangkat desa); a kelurahan is a unit of the regency's administration and has
-    neither."""
+    """A desa (and a desa adat) has a village budget (APBDes) and perangkat desa; a
+    kelurahan, a unit of the regency's administration, has neither."""
     return kind != "kelurahan"
 
 
@@ -96,8 +95,15 @@ class Status(enum.StrEnum):
 
 # Where a worker potential comes from (i18n.SOURCE_LABELS names each).
 POTENTIAL_SOURCES = ("p3ke", "census", "bps", "other")
-SEGMENTS = ("bpu", "pu", "jakon")  # informal, wage earners, construction
-PAYERS = ("self_paid", "apbd", "apbdes", "csr_other")
+# Informal workers, wage earners, construction (Jasa Konstruksi), migrant workers.
+SEGMENTS = ("bpu", "pu", "jakon", "pmi")
+# Who pays the contributions: the participant, the province's budget, the regency's or
+# city's, the village's (APBDes), a company or donor scheme (CSR, GN Lingkaran), other.
+PAYERS = ("self_paid", "apbd_province", "apbd_regency", "apbdes", "csr", "other")
+# A report from before payers were told apart (migration 0006) keeps its "APBD" and
+# "CSR or other" as recorded; no new report uses them, a correction may move them.
+OLD_PAYERS = ("apbd", "csr_other")
+ALL_PAYERS = PAYERS + OLD_PAYERS
 
 
 def coverage_tenths(active: int, potential: int) -> int:
@@ -139,6 +145,103 @@ def next_status(current: str, reaches: bool) -> Status:
     if current in (Status.DESIGNATED, Status.AT_RISK):
         return Status.DESIGNATED if reaches else Status.AT_RISK
     raise ValueError(f"unknown status: {current!r}")
+
+
+# --- The criteria a village must meet to qualify ---
+# Set by the programme, or a regency/city for itself: the coverage threshold; maybe
+# that every village official is active (Kresek); maybe a quota per village, perhaps
+# of one payer's participants only (Kudus: 10 paid from APBDes). Officials by role:
+# the village head and perangkat desa, BPD members, RT and RW heads, in this order.
+OFFICIAL_ROLES = ("perangkat", "bpd", "rtrw")
+COVERAGE, OFFICIALS, QUOTA = "coverage", "officials", "quota"
+Officials = dict[str, tuple[int | None, int | None]]  # role -> (total, active)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    threshold_tenths: int = DEFAULT_THRESHOLD_TENTHS
+    official_roles: tuple[str, ...] = ()  # empty: officials are not a criterion
+    quota: int = 0  # active participants each village needs at least; 0: none
+    quota_payer: str | None = None  # count only those this payer funds
+
+
+@dataclass(frozen=True)
+class Figures:
+    active: int  # what a report says, as the criteria read it
+    potential: int
+    paid_by: dict[str, int]  # payer -> active participants it funds
+    officials: Officials
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One criterion, met or not, and how many participants (or officials) are
+    missing; None when the report does not record what it needs."""
+
+    criterion: str
+    met: bool
+    missing: int | None
+
+
+def criteria_in_force(criteria: Criteria, kind: str) -> Criteria:
+    """The criteria for a kind of village: a kelurahan has no perangkat desa nor
+    APBDes, so neither officials nor a quota of APBDes-paid participants apply."""
+    if has_village_budget(kind):
+        return criteria
+    quota = 0 if criteria.quota_payer == "apbdes" else criteria.quota
+    payer = criteria.quota_payer if quota else None
+    return Criteria(criteria.threshold_tenths, (), quota, payer)
+
+
+def criteria_names(criteria: Criteria, kind: str) -> list[str]:
+    """The criteria in force for this kind of village, by name."""
+    own = criteria_in_force(criteria, kind)
+    wanted = {OFFICIALS: own.official_roles, QUOTA: own.quota}
+    return [COVERAGE] + [name for name, value in wanted.items() if value]
+
+
+def verdicts(criteria: Criteria, kind: str, figures: Figures) -> list[Verdict]:
+    """Each criterion in force for this kind of village, judged on a report."""
+    criteria = criteria_in_force(criteria, kind)
+    figure = (figures.active, figures.potential, criteria.threshold_tenths)
+    found = [
+        Verdict(COVERAGE, reaches_threshold(*figure), participants_needed(*figure))
+    ]
+    if criteria.official_roles:
+        missing = officials_missing(figures.officials, criteria.official_roles)
+        found.append(Verdict(OFFICIALS, missing == 0, missing))
+    if criteria.quota:
+        payer = criteria.quota_payer
+        counted = figures.paid_by.get(payer, 0) if payer else figures.active
+        short = max(0, criteria.quota - counted)
+        found.append(Verdict(QUOTA, short == 0, short))
+    return found
+
+
+def officials_missing(officials: Officials, roles: tuple[str, ...]) -> int | None:
+    """Officials of these roles not active (None: the report does not say)."""
+    missing = 0
+    for role in roles:
+        total, active = officials.get(role, (None, None))
+        if total is None or active is None:
+            return None
+        missing += max(0, total - active)
+    return missing
+
+
+def qualifies(found: list[Verdict]) -> bool:
+    """A village qualifies when every criterion in force holds."""
+    return all(verdict.met for verdict in found)
+
+
+def shortfall(found: list[Verdict]) -> tuple[int | None, int | None]:
+    """(participants, officials) still missing, which the close list ranks by: the
+    larger participant gap; the officials (None: no criterion, or not recorded)."""
+    participants = max(
+        (v.missing for v in found if v.criterion in (COVERAGE, QUOTA)), default=0
+    )
+    officials = next((v.missing for v in found if v.criterion == OFFICIALS), None)
+    return participants, officials
 
 
 BANDS = ("under_50", "50_75", "75_threshold", "at_threshold")

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from . import audit, rules
+from . import criteria as criteria_module
 from .extensions import db
 from .models import (
     Designation,
@@ -91,11 +92,11 @@ def band_condition(band: str):
 # --- Whether a village qualifies, and its status ---
 
 
-def reaches(report: Report, threshold: int) -> bool:
-    """The qualifying decision: the report's active participants reach the threshold
-    of the worker potential it was measured against."""
-    return rules.reaches_threshold(
-        report.active_participants, report.worker_potential, threshold
+def qualifies(report: Report | None, village: Village, criteria) -> bool:
+    """The qualifying decision: the report meets every criterion in force for the
+    village (``rules.verdicts``)."""
+    return report is not None and rules.qualifies(
+        criteria_module.judge(report, village, criteria)
     )
 
 
@@ -120,11 +121,13 @@ def refresh_villages(villages: Iterable[Village]) -> list[Village]:
         touch(village)
     db.session.flush()
     latest = _latest_reports(list(villages))
-    thresholds = thresholds_by_regency(v.regency_code for v in villages.values())
+    criteria = criteria_module.criteria_by_regency(
+        village.regency_code for village in villages.values()
+    )
     qualifying = []
     for code, village in villages.items():
         before = village.status
-        follow_latest(village, latest.get(code), thresholds[village.regency_code])
+        follow_latest(village, latest.get(code), criteria[village.regency_code])
         if village.status == rules.Status.QUALIFYING != before:
             qualifying.append(village)
     return qualifying
@@ -153,14 +156,26 @@ def _latest_reports(codes: list[str]) -> dict[str, Report]:
     return found
 
 
-def follow_latest(village: Village, latest: Report | None, threshold: int) -> None:
-    """The village takes its latest report's figures, and the status the rule gives."""
+def follow_latest(village: Village, latest: Report | None, criteria) -> None:
+    """The village takes its latest report's figures, and the status the criteria
+    give."""
     if latest is None:
         return
     village.latest_report_date = latest.as_of
     village.active_participants = latest.active_participants
     village.coverage_tenths = latest.coverage_tenths
-    move_status(village, rules.next_status(village.status, reaches(latest, threshold)))
+    for role in rules.OFFICIAL_ROLES:
+        total = getattr(latest, f"{role}_total")
+        if total is not None:
+            setattr(village, f"{role}_total", total)
+    judge(village, latest, criteria)
+
+
+def judge(village: Village, latest: Report, criteria) -> None:
+    """Keep what the criteria still miss on the village, and move its status."""
+    found = criteria_module.judge(latest, village, criteria)
+    village.participants_missing, village.officials_missing = rules.shortfall(found)
+    move_status(village, rules.next_status(village.status, rules.qualifies(found)))
 
 
 def move_status(village: Village, status: str) -> None:
@@ -178,14 +193,21 @@ def move_status(village: Village, status: str) -> None:
     village.status_changed_at = utcnow()
 
 
-def set_threshold(threshold_tenths: int | None, regency_code: str | None = None) -> int:
-    """Set the programme threshold, or a regency's override (None removes it), and
-    re-evaluate every village it governs. Returns how many villages changed status."""
+def set_criteria(criteria: dict, regency_code: str | None = None) -> int:
+    """Set the programme's criteria, or a regency's own (a value of None follows the
+    programme), and judge again every village they govern: the regency's, or for
+    the programme every village of a regency that does not set all of them itself.
+    Audited. Returns how many villages changed status.
+
+    ``criteria`` holds ``threshold_tenths``, ``official_roles`` (e.g.
+    "perangkat,bpd"), ``quota`` and ``quota_payer``."""
     if regency_code is None:
         setting = db.session.get(ProgrammeSetting, 1) or ProgrammeSetting(id=1)
         governed = Village.regency_code.not_in(
             select(RegencySetting.regency_code).where(
-                RegencySetting.threshold_tenths.is_not(None)
+                RegencySetting.threshold_tenths.is_not(None),
+                RegencySetting.official_roles.is_not(None),
+                RegencySetting.quota.is_not(None),
             )
         )
     else:
@@ -194,15 +216,21 @@ def set_threshold(threshold_tenths: int | None, regency_code: str | None = None)
         )
         governed = Village.regency_code == regency_code
     db.session.add(setting)
-    before = setting.threshold_tenths
-    setting.threshold_tenths = threshold_tenths
+    before = {name: getattr(setting, name) for name in criteria}
+    for name, value in criteria.items():
+        setattr(setting, name, value)
     audit.record(
-        "threshold.set",
-        before={"threshold_tenths": before, "regency_code": regency_code},
-        after={"threshold_tenths": threshold_tenths, "regency_code": regency_code},
+        "criteria.set",
+        before={**before, "regency_code": regency_code},
+        after={**criteria, "regency_code": regency_code},
         region_code=regency_code,
     )
     db.session.flush()
+    return _judge_again(governed)
+
+
+def _judge_again(governed) -> int:
+    """Judge again every village ``governed`` selects, on its latest report."""
     latest = (
         select(Village, Report)
         .join(
@@ -214,12 +242,15 @@ def set_threshold(threshold_tenths: int | None, regency_code: str | None = None)
         )
         .where(governed)
     )
-    threshold = threshold_for(regency_code) if regency_code else threshold_tenths
+    pairs = db.session.execute(latest).all()
+    criteria = criteria_module.criteria_by_regency(
+        village.regency_code for village, _report in pairs
+    )
     changed = 0
-    for village, report in db.session.execute(latest):
-        status = rules.next_status(village.status, reaches(report, threshold))
-        changed += status != village.status
-        move_status(village, status)
+    for village, report in pairs:
+        before = village.status
+        judge(village, report, criteria[village.regency_code])
+        changed += village.status != before
     db.session.flush()
     return changed
 

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 import villagetracker
-from villagetracker import rules
+from villagetracker import criteria, rules
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import (
@@ -43,6 +43,7 @@ def rule_breaches() -> list[str]:
 
     programme = db.session.get(ProgrammeSetting, 1)
     national = programme.threshold_tenths if programme else None
+    programme_criteria = criteria.programme_criteria()
     national = national or rules.DEFAULT_THRESHOLD_TENTHS
     check(500 <= national <= 1000, "programme threshold out of range", programme)
     settings_by_regency = {}
@@ -158,10 +159,16 @@ def rule_breaches() -> list[str]:
             "figures not those of the latest report",
             village,
         )
-        setting = settings_by_regency.get(village.regency_code)
-        threshold = (setting and setting.threshold_tenths) or national
-        reaches = rules.reaches_threshold(
-            latest.active_participants, latest.worker_potential, threshold
+        own = criteria.own_criteria(
+            settings_by_regency.get(village.regency_code), programme_criteria
+        )
+        judged = criteria.judge(latest, village, own)
+        reaches = rules.qualifies(judged)
+        check(
+            (village.participants_missing, village.officials_missing)
+            == rules.shortfall(judged),
+            "what is missing, not that of the latest report",
+            village,
         )
         if village.code in valid:
             expected = rules.Status.DESIGNATED if reaches else rules.Status.AT_RISK

@@ -117,7 +117,7 @@ def build_world(make_user) -> World:
     village("32.04.05.2001", 2500, (september, 2400))
     dashboard_service.set_target("36.03", 750, today + timedelta(days=100))
     db.session.commit()
-    status.set_threshold(850, "36.04")
+    status.set_criteria({"threshold_tenths": 850}, "36.04")
     db.session.commit()
     tangerang = db.session.get(villagetracker.models.Region, "36.03")
     review_service.set_signatory_defaults(

@@ -12,10 +12,13 @@ def report_values(active, as_of=date(2019, 9, 1), **parts):
         "bpu": active,
         "pu": 0,
         "jakon": 0,
+        "pmi": 0,
         "self_paid": active,
-        "apbd": 0,
+        "apbd_province": 0,
+        "apbd_regency": 0,
         "apbdes": 0,
-        "csr_other": 0,
+        "csr": 0,
+        "other": 0,
         **parts,
     }
     return validation.ReportInput(as_of=as_of, active_participants=active, **values)
@@ -28,11 +31,12 @@ def registration(
     head_name="Kepala Desa",
     contact_phone=None,
     notes=None,
+    officials=(None, None, None),
 ):
     """A village to register, as the validation gives it to the services."""
     return validation.Registration(
         code,
-        validation.DetailsInput(head_name, contact_phone, notes),
+        validation.DetailsInput(head_name, contact_phone, notes, *officials),
         validation.PotentialInput(potential, "p3ke", None, as_of),
     )
 
@@ -45,10 +49,13 @@ def report_form(active, as_of="2019-09-01", **fields) -> dict:
         "bpu": str(active),
         "pu": "0",
         "jakon": "0",
+        "pmi": "0",
         "self_paid": str(active),
-        "apbd": "0",
+        "apbd_province": "0",
+        "apbd_regency": "0",
         "apbdes": "0",
-        "csr_other": "0",
+        "csr": "0",
+        "other": "0",
         "notes": "",
     }
     values.update({key: str(value) for key, value in fields.items()})

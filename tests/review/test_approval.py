@@ -123,7 +123,7 @@ def test_approving_a_village_that_changed_since_the_page_was_loaded_changes_noth
     assert designation().number == FIRST_NUMBER
 
 
-def test_approval_rechecks_the_threshold_at_that_moment(reviewer, qualifying):
+def test_approval_rechecks_the_criteria_at_that_moment(reviewer, qualifying):
     qualifying()
     # The regency's threshold rises to 95% without the villages being re-evaluated
     # (as if it changed between the page and the click).
@@ -131,7 +131,7 @@ def test_approval_rechecks_the_threshold_at_that_moment(reviewer, qualifying):
     db.session.commit()
     response = approve(reviewer)
     assert response.status_code == 409
-    assert "tidak lagi mencapai ambang" in text(response)
+    assert "tidak lagi memenuhi kriteria" in text(response)
     assert designation() is None
 
 

@@ -20,7 +20,6 @@ from villagetracker.models import PendingImport, Report, Role
 from villagetracker.spreadsheets import files as import_files
 from villagetracker.spreadsheets import imports
 from villagetracker.villages import service as village_service
-from villagetracker.villages import validation
 
 CISOKA, KRESEK = "36.03.06.2003", "36.03.06.2018"
 HEADER = [
@@ -143,7 +142,7 @@ def test_a_correction_since_the_preview_refuses_the_rows_that_would_undo_it(offi
     village_service.correct_report(
         report.created_by,
         report,
-        validation.ReportInput(day, 550, 550, 0, 0, 550, 0, 0, 0, "dikoreksi"),
+        report_values(550, as_of=day, notes="dikoreksi"),
         None,
     )
     db.session.commit()

@@ -19,7 +19,9 @@ from villagetracker.dashboards import queries as dashboards
 from villagetracker.extensions import db
 from villagetracker.models import AuditEvent, PendingImport, Report, Role, Village
 from villagetracker.spreadsheets import imports
+from villagetracker.spreadsheets.template import TEMPLATE_COLUMNS
 from villagetracker.villages import service as village_service
+from villagetracker.villages import validation
 
 KRESEK = "36.03.06.2018"
 TANGERANG = {
@@ -196,7 +198,7 @@ def test_the_template_has_the_columns_and_an_example_row_in_both_languages(
     officer, lang, first, note
 ):
     rows = csv_rows(officer.get(f"/imports/template.csv?lang={lang}"))
-    assert rows[0][0] == first and len(rows[0]) == 12
+    assert rows[0][0] == first and len(rows[0]) == len(TEMPLATE_COLUMNS) == 21
     assert rows[1][0] == KRESEK and rows[1][-1] == note
     workbook = openpyxl.load_workbook(
         io.BytesIO(officer.get(f"/imports/template.xlsx?lang={lang}").get_data())
@@ -225,22 +227,13 @@ def template_header(session) -> list[str]:
 
 
 def row(code, as_of, active, notes="", **parts) -> list:
-    values = {"bpu": active, "pu": 0, "jakon": 0, "self_paid": active}
+    """A row under the template's columns (TEMPLATE_COLUMNS, in their order)."""
+    values = {"code": code, "village": "", "as_of": as_of, "notes": notes}
+    values.update(active_participants=active, bpu=active, self_paid=active)
     values.update(parts)
-    return [
-        code,
-        "",
-        as_of,
-        active,
-        values["bpu"],
-        values["pu"],
-        values["jakon"],
-        values["self_paid"],
-        values.get("apbd", 0),
-        values.get("apbdes", 0),
-        values.get("csr_other", 0),
-        notes,
-    ]
+    blank = {key: "" for key in validation.OFFICIAL_FIELDS}  # not recorded
+    values = {**blank, **values}
+    return [values.get(column.key, 0) for column in TEMPLATE_COLUMNS]
 
 
 def preview_of(session, content: bytes, name="laporan.csv"):
@@ -392,7 +385,7 @@ def test_one_bad_row_among_good_ones_stops_the_whole_file(tangerang, officer):
         ["10", "Peserta aktif"],
         ["11", "Per tanggal"],
     ]
-    assert "BPU + PU + Jakon berjumlah 600, bukan 700." in problems[0][3]
+    assert "BPU + PU + Jakon + PMI berjumlah 600, bukan 700." in problems[0][3]
     assert "wilayah Anda" in problems[1][3]
     assert "Baris 10" in problems[4][3]
     assert not tree.cssselect("form[action$='/commit']")  # nothing to confirm

@@ -84,10 +84,13 @@ def test_a_report_refused_under_the_lock_keeps_nothing(app, register, log):
         bpu=4100,
         pu=0,
         jakon=0,
+        pmi=0,
         self_paid=4100,
-        apbd=0,
+        apbd_province=0,
+        apbd_regency=0,
         apbdes=0,
-        csr_other=0,
+        csr=0,
+        other=0,
     )
     try:
         village_service.log_report(village.registered_by, village, values, None)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.helpers.villages import report_form
+from villagetracker import rules
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import Report, Role, Village, WorkerPotential
@@ -48,9 +49,10 @@ def officer(login, register):
 def assert_reports_obey_the_rules():
     for report in db.session.scalars(select(Report)):
         assert 0 <= report.active_participants <= report.worker_potential
-        assert report.bpu + report.pu + report.jakon == report.active_participants
-        parts = report.self_paid + report.apbd + report.apbdes + report.csr_other
-        assert parts == report.active_participants
+        segments = sum(getattr(report, name) for name in rules.SEGMENTS)
+        assert segments == report.active_participants
+        payers = sum(getattr(report, name) for name in rules.ALL_PAYERS)
+        assert payers == report.active_participants
         assert date(2014, 1, 1) <= report.as_of <= local_today()
         assert report.coverage_tenths == report.active_participants * 1000 // 4615
     village = db.session.get(Village, KRESEK)
@@ -65,8 +67,8 @@ def assert_reports_obey_the_rules():
 @SETTINGS
 @given(
     active=numbers,
-    segment=st.tuples(numbers, numbers, numbers),
-    payers=st.tuples(numbers, numbers, numbers, numbers),
+    segment=st.tuples(numbers, numbers, numbers, numbers),
+    payers=st.tuples(numbers, numbers, numbers, numbers, numbers, numbers),
     as_of=days,
     notes=st.text(max_size=50),
 )
@@ -75,8 +77,8 @@ def test_the_report_form_never_fails_and_never_stores_a_bad_report(
 ):
     form = report_form(0, as_of=as_of, notes=notes.replace("\x00", ""))
     form["active_participants"] = active
-    form.update(zip(("bpu", "pu", "jakon"), segment, strict=True))
-    form.update(zip(("self_paid", "apbd", "apbdes", "csr_other"), payers, strict=True))
+    form.update(zip(rules.SEGMENTS, segment, strict=True))
+    form.update(zip(rules.PAYERS, payers, strict=True))
     before = db.session.scalar(select(func.count()).select_from(Report))
     response = officer.post(f"/villages/{KRESEK}/reports/new", form)
     assert response.status_code in (302, 400)

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import force_locale
 
-from tests.helpers.villages import report_form
+from tests.helpers.villages import report_form, report_values
 from villagetracker.models import Role
 from villagetracker.villages import queries, validation
 
@@ -18,9 +18,7 @@ def test_a_report_as_a_plain_mapping_comes_back_as_clean_values(app, register):
     facts = queries.village_facts(village)
     checked = validation.check_report(report_form(4200), facts)
     assert checked.ok
-    assert checked.values == validation.ReportInput(
-        date(2019, 9, 1), 4200, 4200, 0, 0, 4200, 0, 0, 0, None
-    )
+    assert checked.values == report_values(4200)
 
 
 def test_a_report_with_problems_gives_each_by_field_in_the_readers_language(

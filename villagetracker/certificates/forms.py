@@ -4,7 +4,7 @@ from wtforms.validators import ValidationError
 
 from .. import rules
 from ..i18n import local_today
-from ..villages.validation import day_problem
+from ..villages.values import day_problem
 from ..web.fields import Filled, IsoDayField
 
 

@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from .. import access, rules, status
 from ..extensions import db
@@ -15,6 +15,7 @@ from ..models import (
     RegencySetting,
     Region,
     RegionPotential,
+    Report,
     User,
     Village,
 )
@@ -101,6 +102,24 @@ def figures(user: User, region_code: str | None = None) -> Figures:
     user may see."""
     row = db.session.execute(_scoped(select(*_figure_columns()), user, region_code))
     return Figures.from_row(row.one())
+
+
+def breakdown(user: User, region_code: str | None = None) -> dict[str, int]:
+    """The active participants of the scope's villages by segment and by who pays,
+    summed over each village's latest report, in one query."""
+    names = (*rules.SEGMENTS, *rules.ALL_PAYERS)
+    query = _scoped(
+        select(*(func.coalesce(func.sum(getattr(Report, n)), 0) for n in names)),
+        user,
+        region_code,
+    ).join(
+        Report,
+        and_(
+            Report.village_code == Village.code,
+            Report.as_of == Village.latest_report_date,
+        ),
+    )
+    return dict(zip(names, map(int, db.session.execute(query).one()), strict=True))
 
 
 # --- The child regions' table ---
@@ -308,6 +327,7 @@ class Overview:
     potential: RegionPotential | None  # the region's own worker potential
     progress: rules.TargetProgress | None
     months: list[Month]
+    parts: dict[str, int]  # active participants by segment and by who pays
 
 
 def overview(
@@ -335,7 +355,10 @@ def overview(
     potential = potentials.get(code) if code else None
     progress = target_progress(totals, target, potential, today)
     months = designations_by_month(user, code, today)
-    return Overview(totals, children, villages, target, potential, progress, months)
+    parts = breakdown(user, code)
+    return Overview(
+        totals, children, villages, target, potential, progress, months, parts
+    )
 
 
 def region_potentials(codes: list[str]) -> dict[str, RegionPotential]:

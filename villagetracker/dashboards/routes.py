@@ -55,6 +55,7 @@ def dashboard(region):
         potential=seen.potential,
         progress=seen.progress,
         months=seen.months,
+        parts=seen.parts,
         can_set_target=region is not None
         and region.level == "regency"
         and access.can_review(current_user),

@@ -23,6 +23,12 @@ class ProgrammeSetting(db.Model):
     threshold_tenths: Mapped[int] = mapped_column(
         default=rules.DEFAULT_THRESHOLD_TENTHS
     )
+    # The other criteria (rules.Criteria): the official roles that must all be
+    # active participants ("perangkat,bpd"; empty: none), and a minimum of active
+    # participants per village (0: none), perhaps counted from one payer only.
+    official_roles: Mapped[str] = mapped_column(String(40), default="")
+    quota: Mapped[int] = mapped_column(default=0)
+    quota_payer: Mapped[str | None] = mapped_column(String(20))
 
 
 class RegencySetting(db.Model):
@@ -32,6 +38,11 @@ class RegencySetting(db.Model):
         ForeignKey("region.code"), primary_key=True
     )
     threshold_tenths: Mapped[int | None]
+    # Its own criteria, as the programme's; None follows the programme's (the quota's
+    # payer goes with the quota).
+    official_roles: Mapped[str | None] = mapped_column(String(40))
+    quota: Mapped[int | None]
+    quota_payer: Mapped[str | None] = mapped_column(String(20))
     # Printed on its certificates unless the reviewer approving one types others.
     office_name: Mapped[str | None] = mapped_column(String(150))
     signatory_name: Mapped[str | None] = mapped_column(String(100))

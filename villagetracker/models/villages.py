@@ -39,6 +39,17 @@ class Village(db.Model):
     latest_report_date: Mapped[date | None]
     active_participants: Mapped[int | None]
     coverage_tenths: Mapped[int | None]
+    # What the criteria in force still miss on the latest report (rules.shortfall),
+    # kept with the status so that the close-to-threshold list ranks by it: more
+    # active participants needed, and officials not yet enrolled (None when the
+    # criterion is not in force or the report does not record them).
+    participants_missing: Mapped[int | None]
+    officials_missing: Mapped[int | None]
+    # How many officials the village has, by role (rules.OFFICIAL_ROLES), as its
+    # registration or latest report says: offered again on the next report form.
+    perangkat_total: Mapped[int | None]
+    bpd_total: Mapped[int | None]
+    rtrw_total: Mapped[int | None]
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Set when the labour office returns the village to its officers; cleared by the
@@ -59,12 +70,17 @@ class Village(db.Model):
         Index("ix_village_regency_status", "regency_code", "status"),
         Index("ix_village_regency_coverage", "regency_code", "coverage_tenths"),
         Index("ix_village_regency_latest", "regency_code", "latest_report_date"),
+        Index("ix_village_regency_missing", "regency_code", "participants_missing"),
     )
     __mapper_args__ = {"version_id_col": revision}
 
     @property
     def name(self) -> str:
         return self.region.name
+
+    @property
+    def kind(self) -> str:
+        return rules.village_kind(self.code)
 
     @property
     def title(self) -> str:
@@ -157,10 +173,24 @@ class Report(db.Model):
     bpu: Mapped[int]
     pu: Mapped[int]
     jakon: Mapped[int]
+    pmi: Mapped[int] = mapped_column(default=0, server_default="0")
     self_paid: Mapped[int]
-    apbd: Mapped[int]
+    apbd_province: Mapped[int] = mapped_column(default=0, server_default="0")
+    apbd_regency: Mapped[int] = mapped_column(default=0, server_default="0")
     apbdes: Mapped[int]
-    csr_other: Mapped[int]
+    csr: Mapped[int] = mapped_column(default=0, server_default="0")
+    other: Mapped[int] = mapped_column(default=0, server_default="0")
+    # rules.OLD_PAYERS: APBD whose level was not recorded, CSR or other not told apart.
+    apbd: Mapped[int] = mapped_column(default=0, server_default="0")
+    csr_other: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Village officials by role (rules.OFFICIAL_ROLES): how many there are and how
+    # many are active participants; None where the report does not say.
+    perangkat_total: Mapped[int | None]
+    perangkat_active: Mapped[int | None]
+    bpd_total: Mapped[int | None]
+    bpd_active: Mapped[int | None]
+    rtrw_total: Mapped[int | None]
+    rtrw_active: Mapped[int | None]
     worker_potential: Mapped[int]
     coverage_tenths: Mapped[int]
     notes: Mapped[str | None] = mapped_column(Text)

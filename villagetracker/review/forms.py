@@ -3,10 +3,12 @@ settings it works by (thresholds, signatories)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, ValidationError
 
+from .. import rules
 from ..extensions import db
+from ..i18n import PAYER_LABELS, format_tenths
 from ..models import Region
 from ..web.fields import (
     OfficeField,
@@ -99,18 +101,89 @@ def shown_again(village, forms: dict, failed: dict, conflict) -> dict:
 # --- The administrator's settings ---
 
 
-class ThresholdForm(FlaskForm):
+# The officials a criterion may require: the village head and perangkat desa, then
+# also the BPD, then also the RT and RW heads (rules.OFFICIAL_ROLES, in order).
+OFFICIALS_CHOICES = [
+    ("", _l("Not a criterion")),
+    ("perangkat", _l("Village head and perangkat desa")),
+    ("perangkat,bpd", _l("… and the BPD members")),
+    ("perangkat,bpd,rtrw", _l("… and the BPD members, and the RT and RW heads")),
+]
+FOLLOW = "follow"
+
+
+def payer_choices():
+    return [("", _l("Any payer"))] + [
+        (payer, PAYER_LABELS[payer]) for payer in rules.PAYERS
+    ]
+
+
+class CriteriaFields:
+    official_roles = SelectField(
+        _l("Village officials who must all be active participants"),
+        description=_l("Applies to a desa; a kelurahan has no perangkat desa."),
+        choices=OFFICIALS_CHOICES,
+        default="",
+    )
+    quota = StringField(
+        _l("Active participants each village needs at least"),
+        description=_l("A quota per village, e.g. 10. Leave empty for none."),
+        render_kw={"inputmode": "numeric"},
+    )
+    quota_payer = SelectField(_l("Counted from"), choices=[], default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quota_payer.choices = payer_choices()
+
+    def validate_quota(self, field) -> None:
+        text = (field.data or "").strip()
+        if text and not (text.isdigit() and int(text) <= rules.MAX_PARTICIPANTS):
+            raise ValidationError(_l("Enter a whole number, e.g. 10."))
+
+    def criteria(self) -> dict:
+        """The values to set (``status.set_criteria``); None follows the
+        programme's."""
+        quota = (self.quota.data or "").strip()
+        roles = self.official_roles.data
+        return {
+            "threshold_tenths": self.threshold.tenths,
+            "official_roles": None if roles == FOLLOW else roles,
+            "quota": int(quota) if quota else self.no_quota,
+            "quota_payer": (self.quota_payer.data or None) if quota else None,
+        }
+
+
+class ThresholdForm(CriteriaFields, FlaskForm):
     threshold = PercentField(
         _l("Programme threshold (%)"),
         validators=[DataRequired(_l("Enter the threshold."))],
     )
+    no_quota = 0
+
+    def fill(self, criteria: rules.Criteria) -> None:
+        self.threshold.data = format_tenths(criteria.threshold_tenths).rstrip("%")
+        self.official_roles.data = ",".join(criteria.official_roles)
+        self.quota.data = str(criteria.quota) if criteria.quota else ""
+        self.quota_payer.data = criteria.quota_payer or ""
 
 
-class RegencyThresholdForm(FlaskForm, RegencyCodeField):
+class RegencyThresholdForm(CriteriaFields, FlaskForm, RegencyCodeField):
     threshold = PercentField(
         _l("Its own threshold (%)"),
         description=_l("Leave empty to follow the programme threshold again."),
     )
+    no_quota = None  # an empty quota follows the programme's
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        follow = (FOLLOW, _l("As the programme"))
+        self.official_roles.choices = [follow, *OFFICIALS_CHOICES]
+        if not self.official_roles.raw_data:  # not sent: as the programme
+            self.official_roles.data = FOLLOW
+        self.quota.description = _l(
+            "Leave empty to follow the programme; 0 for no quota here."
+        )
 
 
 class SignatoryForm(FlaskForm, RegencyCodeField, OfficeField, SignatoryFields):

@@ -1,7 +1,7 @@
 """What the labour office's pages read: the review lists and what each row shows."""
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import access, rules
@@ -85,11 +85,18 @@ def valid_designations(villages: list[Village]) -> dict[str, Designation]:
 
 
 def regency_overrides() -> list[RegencySetting]:
-    """The regencies with a threshold of their own."""
+    """The regencies with criteria of their own."""
     return db.session.scalars(
         select(RegencySetting)
-        .where(RegencySetting.threshold_tenths.is_not(None))
+        .where(
+            or_(
+                RegencySetting.threshold_tenths.is_not(None),
+                RegencySetting.official_roles.is_not(None),
+                RegencySetting.quota.is_not(None),
+            )
+        )
         .order_by(RegencySetting.regency_code)
+        .options(joinedload(RegencySetting.regency))
     ).all()
 
 

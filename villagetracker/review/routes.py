@@ -4,9 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, status
+from .. import access, criteria, status
 from ..extensions import db
-from ..i18n import format_tenths
 from ..regions.queries import district_names
 from ..villages import queries as village_queries
 from ..web.pagination import paginate
@@ -32,37 +31,38 @@ def queue():
         officers=queries.latest_officers(page.items),
         valid=queries.valid_designations(page.items),
         watched=village_queries.watched_potential_changes(page.items),
+        standing=criteria.standing(page.items),
     )
 
 
 @bp.route("/admin/threshold", methods=["GET", "POST"])
 @access.admins
 def threshold():
-    """The programme threshold and the regencies' own thresholds. A change is audited
-    and re-evaluates every village it governs at once."""
+    """The programme's designation criteria and the regencies' own. A change is
+    audited and judges again every village it governs at once."""
     form = ThresholdForm(prefix="national")
     regency_form = RegencyThresholdForm(prefix="regency")
     if request.method == "GET":
-        form.threshold.data = format_tenths(status.programme_threshold()).rstrip("%")
+        form.fill(criteria.programme_criteria())
     elif "national-threshold" in request.form and form.validate_on_submit():
-        return threshold_saved(status.set_threshold(form.threshold.tenths))
+        return criteria_saved(status.set_criteria(form.criteria()))
     elif "regency-regency_code" in request.form and regency_form.validate_on_submit():
         code = regency_form.regency_code.data
-        return threshold_saved(
-            status.set_threshold(regency_form.threshold.tenths, code)
-        )
+        return criteria_saved(status.set_criteria(regency_form.criteria(), code))
+    overrides = queries.regency_overrides()
     return render_template(
         "review/threshold.html",
         form=form,
         regency_form=regency_form,
-        overrides=queries.regency_overrides(),
+        overrides=overrides,
+        criteria_of=criteria.criteria_by_regency(s.regency_code for s in overrides),
     ), 400 if form.errors or regency_form.errors else 200
 
 
-def threshold_saved(changed: int):
+def criteria_saved(changed: int):
     db.session.commit()
     flash(
-        _("Threshold saved; %(count)s villages changed status.", count=changed),
+        _("Criteria saved; %(count)s villages changed status.", count=changed),
         "success",
     )
     return redirect(url_for("review.threshold"))

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, locks, rules, status
+from ..criteria import criteria_for
 from ..extensions import db
 from ..i18n import local_today
 from ..models import (
@@ -152,10 +153,13 @@ def approve(
             _l("Only a qualifying village that is not returned can be approved.")
         )
     latest = status.latest_report(village)
-    threshold = status.threshold_for(village.regency_code)
-    if latest is None or not status.reaches(latest, threshold):
+    in_force = criteria_for(village.regency_code)
+    if not status.qualifies(latest, village, in_force):
         raise ReviewConflict(
-            _l("The latest report no longer reaches the threshold. Nothing was saved.")
+            _l(
+                "The latest report no longer meets the criteria in force. Nothing "
+                "was saved."
+            )
         )
     village.status = rules.Status.DESIGNATED
     village.status_changed_at = utcnow()
@@ -192,7 +196,7 @@ def approve(
         active_participants=latest.active_participants,
         worker_potential=latest.worker_potential,
         coverage_tenths=latest.coverage_tenths,
-        threshold_tenths=threshold,
+        threshold_tenths=in_force.threshold_tenths,
     )
     db.session.add(designation)
     try:
@@ -261,8 +265,8 @@ def _end(user: User, designation: Designation, state: str, reason: str) -> None:
     designation.ended_at = utcnow()
     designation.end_reason = reason.strip()
     designation.ended_by_id = user.id
-    reaches = status.reaches(
-        status.latest_report(village), status.threshold_for(village.regency_code)
+    reaches = status.qualifies(
+        status.latest_report(village), village, criteria_for(village.regency_code)
     )
     village.status = rules.status_when_designation_ends(reaches)
     village.status_changed_at = utcnow()

@@ -11,8 +11,15 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..i18n import STATUS_LABELS
 from ..models import Region, Report, Village
+from .formats import REPORT_COLUMNS
 
 BATCH = 2000
+# A report's own columns, in the order of formats.REPORT_COLUMNS.
+REPORT_FIGURES = tuple(
+    column.key
+    for column in REPORT_COLUMNS
+    if column.key not in ("code", "village", "coverage", "notes")
+)
 
 
 def _stream(query: Select):
@@ -75,16 +82,7 @@ def report_query(villages: Select) -> Select:
         select(
             Report.village_code,
             place.name,
-            Report.as_of,
-            Report.active_participants,
-            Report.bpu,
-            Report.pu,
-            Report.jakon,
-            Report.self_paid,
-            Report.apbd,
-            Report.apbdes,
-            Report.csr_other,
-            Report.worker_potential,
+            *(getattr(Report, name) for name in REPORT_FIGURES),
             Report.coverage_tenths,
             Report.notes,
         )
@@ -104,4 +102,4 @@ def report_rows(query: Select) -> Iterator[tuple]:
     """The rows of ``report_query``, with the columns of
     formats.REPORT_COLUMNS."""
     for row in _stream(query):
-        yield (*row[:12], _percent(row[12]), row[13] or "")
+        yield (*row[:-2], _percent(row[-2]), row[-1] or "")

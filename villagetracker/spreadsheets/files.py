@@ -12,7 +12,7 @@ from .. import audit
 from ..extensions import db
 from ..models import PendingImport, User, utcnow
 from . import limits, messages, reading
-from .formats import REPORT_COLUMNS, headers
+from .formats import OLD_HEADINGS, REPORT_COLUMNS, headers
 from .limits import echo
 
 PENDING_FOR = timedelta(days=1)
@@ -30,7 +30,7 @@ def label(key: str) -> str:
 def _header_keys() -> dict[str, str]:
     """Every heading an import recognises, in either language or as the key."""
     names = {}
-    for column in REPORT_COLUMNS:
+    for column in (*OLD_HEADINGS, *REPORT_COLUMNS):
         names[_normal(column.key)] = column.key
         for locale in current_app.config["LANGUAGES"]:
             names[_normal(headers([column], locale)[0])] = column.key

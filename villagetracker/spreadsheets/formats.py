@@ -56,13 +56,34 @@ REPORT_COLUMNS = (
     Column("bpu", _l("BPU (informal workers)")),
     Column("pu", _l("PU (wage earners)")),
     Column("jakon", _l("Jakon (construction)")),
+    Column("pmi", _l("PMI (migrant workers)")),
     Column("self_paid", _l("Self-paid (mandiri)")),
-    Column("apbd", _l("APBD (regency budget)")),
+    Column("apbd_province", _l("APBD provinsi (province budget)")),
+    Column("apbd_regency", _l("APBD kabupaten/kota (regency or city budget)")),
     Column("apbdes", _l("APBDes (village budget)")),
-    Column("csr_other", _l("CSR or other")),
+    Column("csr", _l("CSR and donations (e.g. GN Lingkaran)")),
+    Column("other", _l("Other payer")),
+    # Reports logged before payers were told apart (rules.OLD_PAYERS).
+    Column("apbd", _l("APBD, level not recorded")),
+    Column("csr_other", _l("CSR or other, not told apart")),
+    Column("perangkat_total", _l("Village head and perangkat desa")),
+    Column("perangkat_active", _l("Village head and perangkat desa, active")),
+    Column("bpd_total", _l("BPD members")),
+    Column("bpd_active", _l("BPD members, active")),
+    Column("rtrw_total", _l("RT and RW heads")),
+    Column("rtrw_active", _l("RT and RW heads, active")),
     Column("worker_potential", _l("Worker potential")),
     Column("coverage", _l("Coverage (%)")),
     Column("notes", _l("Notes")),
+)
+
+
+# Headings of columns the template had before payers were told apart (migration
+# 0006): a file made from the old template still imports, its APBD and CSR figures
+# kept as recorded (rules.OLD_PAYERS).
+OLD_HEADINGS = (
+    Column("apbd", _l("APBD (regency budget)")),
+    Column("csr_other", _l("CSR or other")),
 )
 
 

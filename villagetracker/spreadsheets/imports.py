@@ -29,7 +29,14 @@ from .template import EXAMPLE_NOTE
 
 CHUNK = 500  # codes per IN (...)
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-REQUIRED = ("code", *validation.REPORT_FIELDS)
+# Columns added to the template with migration 0006: a file made from the template
+# before may leave them out, and counts none there.
+ADDED_LATER = ("pmi", "apbd_province", "apbd_regency", "csr", "other")
+REQUIRED = (
+    "code",
+    *(name for name in validation.REPORT_FIELDS if name not in ADDED_LATER),
+)
+NONE_ADDED_LATER = dict.fromkeys(ADDED_LATER, "0")
 
 
 @dataclass
@@ -129,7 +136,7 @@ def _check_row(number: int, record: dict, loaded, seen: dict, examples: set):
         message = _l("Row %(row)s has the same village and date.", row=twin)
         return [_problem(number, "as_of", record["as_of"], message)]
     report = loaded.reports.get((code, day))
-    typed = {**record, "as_of": iso_day(record["as_of"])}
+    typed = {**NONE_ADDED_LATER, **record, "as_of": iso_day(record["as_of"])}
     if report is not None and _same(report, validation.read_report(typed, {})):
         return None  # unchanged, even where a designation locks it
     facts = loaded.facts[code]

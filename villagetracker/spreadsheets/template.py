@@ -8,7 +8,7 @@ from .formats import REPORT_COLUMNS
 TEMPLATE_COLUMNS = tuple(
     column
     for column in REPORT_COLUMNS
-    if column.key not in ("worker_potential", "coverage")
+    if column.key not in ("worker_potential", "coverage", "apbd", "csr_other")
 )
 # The template's example row says this in its notes; a file that still has it is
 # refused, so that the example is never imported as a real count.
@@ -20,11 +20,16 @@ EXAMPLE_ROW = {
     "active_participants": 4200,
     "bpu": 3000,
     "pu": 1000,
-    "jakon": 200,
+    "jakon": 150,
+    "pmi": 50,
     "self_paid": 2500,
-    "apbd": 1000,
+    "apbd_province": 300,
+    "apbd_regency": 700,
     "apbdes": 500,
-    "csr_other": 200,
+    "csr": 150,
+    "other": 50,
+    "perangkat_total": 12,
+    "perangkat_active": 12,
 }
 
 
@@ -42,8 +47,14 @@ def instructions() -> list[str]:
         str(_l("As of: the date of the count, e.g. 2026-10-31 or 31/10/2026.")),
         str(
             _l(
-                "BPU + PU + Jakon and Self-paid + APBD + APBDes + CSR or other must "
-                "each add up to the active participants."
+                "The segments (BPU + PU + Jakon + PMI) and the payers must each add "
+                "up to the active participants."
+            )
+        ),
+        str(
+            _l(
+                "Village officials (a desa only) may be left empty; where given, "
+                "give how many there are and how many are active."
             )
         ),
         str(_l("A row for a village and date that already has a report corrects it.")),

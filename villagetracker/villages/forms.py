@@ -91,7 +91,23 @@ class PotentialFields:
     potential_as_of = DayField(_l("Worker potential as of"))
 
 
-class DetailsFields:
+class OfficialTotals:
+    """How many officials a desa has, by role (a kelurahan has none)."""
+
+    perangkat_total = NumberField(_l("Village head and perangkat desa"))
+    bpd_total = NumberField(_l("BPD members"))
+    rtrw_total = NumberField(_l("RT and RW heads"))
+
+
+def drop_officials(form, village_kind: str) -> None:
+    """A kelurahan has no village officials: their fields are not offered."""
+    if not rules.has_village_budget(village_kind):
+        for name in validation.OFFICIAL_FIELDS:
+            if name in form._fields:
+                delattr(form, name)
+
+
+class DetailsFields(OfficialTotals):
     head_name = StringField(_l("Village head's name"))
     contact_phone = StringField(
         _l("Contact phone (optional)"),
@@ -121,8 +137,13 @@ class RegisterVillageForm(CheckedForm, RegionPick, PotentialFields, DetailsField
 
 
 class VillageDetailsForm(CheckedForm, DetailsFields):
+    def __init__(self, village, *args, **kwargs):
+        super().__init__(*args, obj=village, **kwargs)
+        self.kind = village.kind
+        drop_officials(self, self.kind)
+
     def check(self, typed: dict) -> validation.Checked:
-        return validation.check_details(typed)
+        return validation.check_details(typed, self.kind)
 
 
 class PotentialForm(CheckedForm, PotentialFields):
@@ -140,10 +161,21 @@ class ReportForm(CheckedForm):
     bpu = NumberField(_l("BPU (informal workers)"))
     pu = NumberField(_l("PU (wage earners)"))
     jakon = NumberField(_l("Jakon (construction)"))
+    pmi = NumberField(_l("PMI (migrant workers)"))
     self_paid = NumberField(_l("Self-paid (mandiri)"))
-    apbd = NumberField(_l("APBD (regency budget)"))
+    apbd_province = NumberField(_l("APBD provinsi (province budget)"))
+    apbd_regency = NumberField(_l("APBD kabupaten/kota (regency or city budget)"))
     apbdes = NumberField(_l("APBDes (village budget)"))
-    csr_other = NumberField(_l("CSR or other"))
+    csr = NumberField(_l("CSR and donations (e.g. GN Lingkaran)"))
+    other = NumberField(_l("Other payer"))
+    apbd = NumberField(_l("APBD, level not recorded"))
+    csr_other = NumberField(_l("CSR or other, not told apart"))
+    perangkat_total = NumberField(_l("Village head and perangkat desa"))
+    perangkat_active = NumberField(_l("of them active"))
+    bpd_total = NumberField(_l("BPD members"))
+    bpd_active = NumberField(_l("of them active"))
+    rtrw_total = NumberField(_l("RT and RW heads"))
+    rtrw_active = NumberField(_l("of them active"))
     evidence = FileField(
         _l("Evidence (optional)"),
         description=_l("PDF, JPEG or PNG, at most 5 MB."),
@@ -157,8 +189,18 @@ class ReportForm(CheckedForm):
         super().__init__(*args, obj=report, **kwargs)
         self.village = village
         self.report = report
-        if village is not None and not rules.has_village_budget(village.region.kind):
+        if village is None:
+            return
+        if not rules.has_village_budget(village.kind):
             del self.apbdes  # a kelurahan has no village budget: not offered
+        drop_officials(self, village.kind)
+        for name in rules.OLD_PAYERS:  # offered only to move what a report has
+            if not (report is not None and getattr(report, name)):
+                delattr(self, name)
+        if report is None and not self.is_submitted():
+            for name in validation.OFFICIAL_TOTALS:  # as the village last said
+                if name in self._fields:
+                    self[name].data = getattr(village, name)
 
     def check(self, typed: dict) -> validation.Checked:
         facts = queries.village_facts(self.village)

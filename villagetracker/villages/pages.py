@@ -3,7 +3,7 @@
 from flask import render_template
 from flask_login import current_user
 
-from .. import access, status
+from .. import access, criteria
 from ..extensions import db
 from ..regions.queries import region_context
 from ..review import forms as review_forms
@@ -19,7 +19,8 @@ def village_page(village, code: int = 200, conflict: str | None = None, **failed
     is passed in to show its errors and what was typed; if that decision no longer
     fits the village, the page says so instead. The other forms are made fresh."""
     record = queries.record_of(village)
-    threshold = status.threshold_for(village.regency_code)
+    in_force = criteria.criteria_for(village.regency_code)
+    threshold = in_force.threshold_tenths
     active = record.valid_designation
     forms = {}
     if access.can_review(current_user):
@@ -40,6 +41,8 @@ def village_page(village, code: int = 200, conflict: str | None = None, **failed
         locked=active,
         conflict=conflict,
         watched=queries.watched_potential_changes([village])[village.code],
+        criteria=in_force,
+        standing=criteria.standing([village]).get(village.code),
         **forms,
     ), code
 

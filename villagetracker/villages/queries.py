@@ -14,7 +14,7 @@ from ..extensions import db
 from ..i18n import local_today
 from ..models import Designation, Region, Report, User, Village, WorkerPotential
 
-SORTS = ("coverage", "coverage_asc", "last_report", "name")
+SORTS = ("coverage", "coverage_asc", "last_report", "name", "missing")
 STATUSES = tuple(rules.Status)  # Python 3.11 cannot ask "text in Status"
 CHUNK = 500  # codes per IN (...)
 
@@ -42,6 +42,7 @@ class VillageFilters:
     q: str = ""
     sort: str = "name"
     overdue: bool = False
+    close: bool = False  # from 75% coverage and not qualifying: the close list
 
     @classmethod
     def from_args(cls, args) -> "VillageFilters":
@@ -62,6 +63,7 @@ class VillageFilters:
         """The query-string arguments for links that keep these filters."""
         values = {**self.__dict__, **changes}
         values["stale"] = "1" if values.pop("overdue") else ""
+        values.pop("close")  # the close list's own page, not a filter to carry
         return {key: value for key, value in values.items() if value}
 
 
@@ -84,6 +86,11 @@ def filtered(query: Select, filters: VillageFilters) -> Select:
         )
     if filters.q:
         query = query.where(_matching(filters.q))
+    if filters.close:
+        query = query.where(
+            Village.status == rules.Status.REGISTERED,
+            Village.coverage_tenths >= rules.CLOSE_FROM_TENTHS,
+        )
     return query.order_by(*_order(filters.sort))
 
 
@@ -105,6 +112,12 @@ def _order(sort: str) -> list:
         # The longest without a report first: those are the ones to chase.
         "last_report": [Village.latest_report_date.asc().nulls_first(), Village.code],
         "name": [Village.code],
+        # What the criteria still miss: participants, then officials not enrolled.
+        "missing": [
+            Village.participants_missing.asc().nulls_last(),
+            Village.officials_missing.asc().nulls_last(),
+            Village.code,
+        ],
     }[sort]
 
 

@@ -7,8 +7,9 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, rules, status
+from .. import access, criteria, rules, status
 from ..extensions import db
+from ..i18n import why_not_yet
 from ..regions.queries import district_choices, district_names
 from ..web.pagination import paginate
 from . import bp, evidence, queries, service
@@ -31,6 +32,7 @@ def village_list(template: str, needed: bool = False, **fixed):
         districts=district_choices(current_user),
         district_names=district_names(page.items),
         thresholds=queries.thresholds_for(page.items) if needed else {},
+        standing=criteria.standing(page.items),
     )
 
 
@@ -44,9 +46,9 @@ def index():
 @bp.route("/close")
 @login_required
 def close():
-    """Villages from 75% up to their threshold, closest first, with how many more
-    active participants each needs."""
-    close = {"band": "75_threshold", "sort": "coverage"}
+    """Villages from 75% coverage that do not qualify yet, those missing least first,
+    with what each still misses."""
+    close = {"close": True, "band": "", "sort": "missing"}
     return village_list("villages/close.html", needed=True, **close)
 
 
@@ -76,7 +78,7 @@ def show(code: str):
 @login_required
 def details(code: str):
     village = access.get_village_or_404(current_user, code, to_change=True)
-    form = VillageDetailsForm(obj=village)
+    form = VillageDetailsForm(village)
     save = partial(service.update_details, village)
     return save_village_form(form, village, "villages/details.html", save)
 
@@ -144,22 +146,30 @@ def save_report(form: ReportForm, village, report):
         refuse(form, refused.problems)
         return report_page(form, village, report)
     db.session.commit()
-    if village.status == rules.Status.QUALIFYING != status_before:
-        flash(
-            _(
-                "%(name)s reached the threshold: it is now qualifying.",
-                name=village.name,
-            ),
-            "success",
-        )
-    else:
-        flash(_("Report saved."), "success")
+    flash(saved_message(village, status_before), "success")
     return redirect(url_for("villages.show", code=village.code))
+
+
+def saved_message(village, status_before: str) -> str:
+    """Saved; and whether the village now qualifies, or what it still misses."""
+    if village.status == rules.Status.QUALIFYING != status_before:
+        return _(
+            "%(name)s meets the criteria: it is now qualifying.", name=village.title
+        )
+    judged = criteria.standing([village]).get(village.code)
+    missing = why_not_yet(judged.verdicts) if judged else ""
+    if village.status == rules.Status.REGISTERED and missing:
+        return _("Report saved. Not qualifying yet: %(missing)s.", missing=missing)
+    return _("Report saved.")
 
 
 def report_page(form, village, report):
     return render_template(
-        "villages/report_form.html", form=form, village=village, report=report
+        "villages/report_form.html",
+        form=form,
+        village=village,
+        report=report,
+        criteria=criteria.criteria_for(village.regency_code),
     ), form_status(form)
 
 

@@ -21,7 +21,13 @@ from . import queries, validation
 from .evidence import StoredEvidence
 from .validation import PotentialInput, Registration, ReportInput
 
-SAVED_FIELDS = (*validation.REPORT_FIELDS, "notes")
+SAVED_FIELDS = (
+    *validation.REPORT_FIELDS,
+    *rules.OLD_PAYERS,
+    *validation.OFFICIAL_FIELDS,
+    "notes",
+)
+DETAILS_FIELDS = ("head_name", "contact_phone", "notes", *validation.OFFICIAL_TOTALS)
 
 
 CHANGED = _l(
@@ -41,9 +47,7 @@ class Refused(Exception):
 
 def village_snapshot(village: Village) -> dict:
     return {
-        "head_name": village.head_name,
-        "contact_phone": village.contact_phone,
-        "notes": village.notes,
+        **{name: getattr(village, name) for name in DETAILS_FIELDS},
         "worker_potential": village.worker_potential,
         "status": village.status,
     }
@@ -57,9 +61,7 @@ def register_village(user: User, registration: Registration) -> Village:
         code=region.code,
         district_code=region.parent_code,
         regency_code=rules.parent_of(region.parent_code),
-        head_name=details.head_name,
-        contact_phone=details.contact_phone,
-        notes=details.notes,
+        **{name: getattr(details, name) for name in DETAILS_FIELDS},
         worker_potential=registration.potential.worker_potential,
         status=rules.Status.REGISTERED,
         registered_by=user,
@@ -76,12 +78,12 @@ def register_village(user: User, registration: Registration) -> Village:
 
 
 def update_details(village: Village, details: validation.DetailsInput) -> None:
-    """Change the village head, phone and notes. Raises Refused if someone changed
-    the village since it was read (its revision moved)."""
+    """Change the village head, phone, notes and how many officials it has. Raises
+    Refused if someone changed the village since it was read (its revision
+    moved)."""
     before = village_snapshot(village)
-    village.head_name = details.head_name
-    village.contact_phone = details.contact_phone
-    village.notes = details.notes
+    for name in DETAILS_FIELDS:
+        setattr(village, name, getattr(details, name))
     audit.record_change(
         "village.update",
         before,

@@ -9,39 +9,37 @@ it, so that a person sees every problem at once.
 """
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from .. import access, rules
 from ..extensions import db
-from ..i18n import format_number, local_today, parse_whole_number
+from ..i18n import format_number
 from ..models import Region, Report, User, Village
 from ..status import locked_message, locking_designation
 from . import queries
+from .values import (  # noqa: F401 (Invalid, past_day: for the import's rows)
+    Checked,
+    Invalid,
+    at_most,
+    optional_text,
+    past_day,
+    take,
+    whole_number,
+)
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{6,18}[0-9]$")
 NOTES_CHARACTERS = 2000
+# What a report must give; old payers and the officials may be left out.
 REPORT_FIELDS = ("as_of", "active_participants", *rules.SEGMENTS, *rules.PAYERS)
-
-
-class Invalid(ValueError):
-    """A value that cannot be taken, with the message to show next to its field."""
-
-
-@dataclass
-class Checked:
-    """What a check found: the cleaned values, or the problems by field."""
-
-    values: object | None
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+OFFICIAL_TOTALS = tuple(f"{role}_total" for role in rules.OFFICIAL_ROLES)
+OFFICIAL_FIELDS = tuple(
+    f"{role}_{count}" for role in rules.OFFICIAL_ROLES for count in ("total", "active")
+)
 
 
 @dataclass
@@ -57,6 +55,10 @@ class DetailsInput:
     head_name: str
     contact_phone: str | None
     notes: str | None
+    # How many officials the village has, by role; None where not known.
+    perangkat_total: int | None = None
+    bpd_total: int | None = None
+    rtrw_total: int | None = None
 
 
 @dataclass
@@ -73,86 +75,28 @@ class ReportInput:
     bpu: int
     pu: int
     jakon: int
+    pmi: int
     self_paid: int
-    apbd: int
+    apbd_province: int
+    apbd_regency: int
     apbdes: int
-    csr_other: int
+    csr: int
+    other: int
+    apbd: int = 0  # rules.OLD_PAYERS
+    csr_other: int = 0
+    perangkat_total: int | None = None
+    perangkat_active: int | None = None
+    bpd_total: int | None = None
+    bpd_active: int | None = None
+    rtrw_total: int | None = None
+    rtrw_active: int | None = None
     notes: str | None = None
 
-
-# --- Reading one value ---
-
-
-def whole_number(text: str, minimum: int = 0) -> int:
-    """A whole number typed as people type it: 4200, 4.200 (id) or 4,200 (en)."""
-    try:
-        number = parse_whole_number(text)
-    except ValueError as error:
-        raise Invalid(
-            {
-                "fraction": _l("Enter a whole number, without decimals."),
-                "negative": _l("Cannot be negative."),
-            }.get(str(error), _l("Enter a number, for example 4200."))
-        ) from None
-    if number < minimum:
-        raise Invalid(_l("Must be at least %(minimum)s.", minimum=minimum))
-    if number > rules.MAX_PARTICIPANTS:
-        raise Invalid(
-            _l("At most %(maximum)s.", maximum=format_decimal(rules.MAX_PARTICIPANTS))
-        )
-    return number
-
-
-def past_day(text: str) -> date:
-    """A date as the date picker sends it (2026-10-31), not in the future and not
-    before the programme existed."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(_l("Enter a date like 2026-11-21.")) from None
-    problem = day_problem(day)
-    if problem:
-        raise Invalid(problem)
-    return day
-
-
-def day_problem(day: date) -> str | None:
-    """Why a day cannot be the date of a count or a figure, or None."""
-    if day > local_today():
-        return _l("The date cannot be in the future.")
-    if day < rules.EARLIEST_DAY:
-        return _l("The date cannot be before 2014.")
-    return None
-
-
-def at_most(characters: int) -> Callable[[str], str]:
-    def read(text: str) -> str:
-        if len(text) > characters:
-            raise Invalid(_l("At most %(max)d characters.", max=characters))
-        return text
-
-    return read
-
-
-def _take(data: Mapping, errors: dict, name: str, read, missing=None):
-    """The value of ``name`` read by ``read``, or None with its problem in
-    ``errors``. Nothing but white space counts as missing: an error when
-    ``missing`` says what to ask for, else None (an optional field)."""
-    text = data.get(name)
-    text = "" if text is None else str(text)
-    if not text.strip():
-        if missing is not None:
-            errors[name] = missing
-        return None
-    try:
-        return read(text.strip())
-    except Invalid as problem:
-        errors[name] = problem.args[0]
-        return None
-
-
-def _optional_text(data: Mapping, errors: dict, name: str, characters: int):
-    return _take(data, errors, name, at_most(characters))
+    def officials(self) -> dict[str, tuple[int | None, int | None]]:
+        return {
+            role: (getattr(self, f"{role}_total"), getattr(self, f"{role}_active"))
+            for role in rules.OFFICIAL_ROLES
+        }
 
 
 # --- A village's worker potential, details and registration ---
@@ -160,18 +104,18 @@ def _optional_text(data: Mapping, errors: dict, name: str, characters: int):
 
 def read_potential(data: Mapping, errors: dict) -> PotentialInput:
     """The worker potential's fields, read; their problems go into ``errors``."""
-    figure = _take(
+    figure = take(
         data,
         errors,
         "worker_potential",
         lambda text: whole_number(text, minimum=1),
         _l("Enter the worker potential."),
     )
-    source = _take(data, errors, "source", _one_source, _l("Choose a source."))
-    note = _optional_text(data, errors, "source_note", 200)
+    source = take(data, errors, "source", _one_source, _l("Choose a source."))
+    note = optional_text(data, errors, "source_note", 200)
     if source == "other" and note is None and "source_note" not in errors:
         errors["source_note"] = _l("Say where the number comes from.")
-    as_of = _take(
+    as_of = take(
         data, errors, "potential_as_of", past_day, _l("Enter the date of the number.")
     )
     return PotentialInput(figure, source, note, as_of)
@@ -224,12 +168,13 @@ def potential_problems(village: Village, potential: PotentialInput) -> dict[str,
 
 
 def read_details(data: Mapping, errors: dict) -> DetailsInput:
-    head = _take(
+    head = take(
         data, errors, "head_name", at_most(100), _l("Enter the village head's name.")
     )
-    phone = _take(data, errors, "contact_phone", _phone)
-    notes = _optional_text(data, errors, "notes", NOTES_CHARACTERS)
-    return DetailsInput(head, phone, notes)
+    phone = take(data, errors, "contact_phone", _phone)
+    notes = optional_text(data, errors, "notes", NOTES_CHARACTERS)
+    totals = [take(data, errors, name, whole_number) for name in OFFICIAL_TOTALS]
+    return DetailsInput(head, phone, notes, *totals)
 
 
 def _phone(text: str) -> str:
@@ -238,21 +183,34 @@ def _phone(text: str) -> str:
     return text
 
 
-def check_details(data: Mapping) -> Checked:
+def check_details(data: Mapping, kind: str) -> Checked:
+    """A village's details; ``kind`` says whether it has village officials."""
     errors: dict[str, str] = {}
     details = read_details(data, errors)
+    errors.update(officials_refused(details, kind, OFFICIAL_TOTALS))
     return Checked(None if errors else details, errors)
+
+
+def officials_refused(values, kind: str, names: tuple[str, ...]) -> dict[str, str]:
+    """A kelurahan has no village officials: none may be given for it."""
+    if rules.has_village_budget(kind):
+        return {}
+    message = _l("A kelurahan has no village officials (perangkat desa).")
+    return {name: message for name in names if getattr(values, name) is not None}
 
 
 def check_registration(data: Mapping, user: User) -> Checked:
     """A village to register by ``user``: one of the official list, in their scope,
     not registered yet; with its first worker potential and its details."""
     errors: dict[str, str] = {}
-    code = _take(data, errors, "region_code", str, _l("Choose a village."))
+    code = take(data, errors, "region_code", str, _l("Choose a village."))
     if code is not None:
         errors.update(registration_problems(user, code))
     potential = read_potential(data, errors)
     details = read_details(data, errors)
+    if code is not None and "region_code" not in errors:
+        kind = rules.village_kind(code)
+        errors.update(officials_refused(details, kind, OFFICIAL_TOTALS))
     if errors:
         return Checked(None, errors)
     return Checked(Registration(code, details, potential))
@@ -277,13 +235,17 @@ def read_report(data: Mapping, errors: dict) -> ReportInput:
     """A report's fields, read (None where a value cannot be); problems to
     ``errors``."""
     values = {
-        "as_of": _take(
+        "as_of": take(
             data, errors, "as_of", past_day, _l("Enter the date of the count.")
         )
     }
     for name in REPORT_FIELDS[1:]:
-        values[name] = _take(data, errors, name, whole_number, _l("Enter a number."))
-    values["notes"] = _optional_text(data, errors, "notes", NOTES_CHARACTERS)
+        values[name] = take(data, errors, name, whole_number, _l("Enter a number."))
+    for name in rules.OLD_PAYERS:
+        values[name] = take(data, errors, name, whole_number) or 0
+    for name in OFFICIAL_FIELDS:
+        values[name] = take(data, errors, name, whole_number)
+    values["notes"] = optional_text(data, errors, "notes", NOTES_CHARACTERS)
     return ReportInput(**values)
 
 
@@ -344,6 +306,8 @@ def _rule_problems(
             "A kelurahan has no village budget (APBDes): count them elsewhere."
         )
         problems.append(("apbdes", message))
+    problems += officials_refused(data, facts.kind, OFFICIAL_FIELDS).items()
+    problems += _officials_problems(data)
     if data.active_participants is None:
         return problems
     if data.as_of is not None:
@@ -357,11 +321,36 @@ def _rule_problems(
     return problems + _breakdown_problems(data)
 
 
+def _officials_problems(data: ReportInput) -> list[tuple[str, str]]:
+    """Officials by role: how many there are and how many are active, both or
+    neither; no more active than there are, nor than the village's participants."""
+    problems = []
+    for role, (total, active) in data.officials().items():
+        if (total is None) != (active is None):
+            message = _l("Give both how many there are and how many are active.")
+            problems.append(
+                (f"{role}_{'active' if active is None else 'total'}", message)
+            )
+        elif total is not None and active > total:
+            message = _l("More active than there are (%(total)s).", total=total)
+            problems.append((f"{role}_active", message))
+    enrolled = sum(active or 0 for _total, active in data.officials().values())
+    if data.active_participants is not None and enrolled > data.active_participants:
+        message = _l(
+            "%(officials)s officials are active, more than the village's %(active)s "
+            "active participants.",
+            officials=format_number(enrolled),
+            active=format_number(data.active_participants),
+        )
+        problems.append(("perangkat_active", message))
+    return problems
+
+
 def _breakdown_problems(data: ReportInput) -> list[tuple[str, str]]:
     problems = []
     for first, group, label in (
-        ("bpu", rules.SEGMENTS, _l("BPU + PU + Jakon")),
-        ("self_paid", rules.PAYERS, _l("Self-paid + APBD + APBDes + CSR/other")),
+        ("bpu", rules.SEGMENTS, _l("BPU + PU + Jakon + PMI")),
+        ("self_paid", rules.ALL_PAYERS, _l("The payers")),
     ):
         parts = {name: getattr(data, name) for name in group}
         if None in parts.values():

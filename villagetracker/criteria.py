@@ -1,0 +1,131 @@
+"""The designation criteria in force: the programme's, and a regency's or city's own
+where it set them (``RegencySetting``); and a report read as the criteria read it.
+The rules that judge are in ``rules``; ``status`` moves villages by them.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from . import rules
+from .extensions import db
+from .models import ProgrammeSetting, RegencySetting, Region, Report, Village
+
+CHUNK = 500  # codes per IN (...)
+
+
+def roles_of(text: str | None) -> tuple[str, ...] | None:
+    """'perangkat,bpd' -> ('perangkat', 'bpd'); None stays None (not set)."""
+    if text is None:
+        return None
+    return tuple(role for role in rules.OFFICIAL_ROLES if role in text.split(","))
+
+
+def programme_criteria() -> rules.Criteria:
+    setting = db.session.get(ProgrammeSetting, 1)
+    if setting is None:
+        return rules.Criteria()
+    return rules.Criteria(
+        threshold_tenths=setting.threshold_tenths,
+        official_roles=roles_of(setting.official_roles),
+        quota=setting.quota,
+        quota_payer=setting.quota_payer if setting.quota else None,
+    )
+
+
+def own_criteria(setting: RegencySetting | None, programme: rules.Criteria):
+    """A regency's criteria: each one it set, else the programme's."""
+    if setting is None:
+        return programme
+    roles = roles_of(setting.official_roles)
+    quota, payer = programme.quota, programme.quota_payer
+    if setting.quota is not None:
+        quota, payer = setting.quota, setting.quota_payer if setting.quota else None
+    return rules.Criteria(
+        threshold_tenths=setting.threshold_tenths or programme.threshold_tenths,
+        official_roles=programme.official_roles if roles is None else roles,
+        quota=quota,
+        quota_payer=payer,
+    )
+
+
+def criteria_by_regency(regency_codes: Iterable[str]) -> dict[str, rules.Criteria]:
+    """The criteria in force in each regency, in one query per 500 regencies."""
+    programme = programme_criteria()
+    codes = sorted(set(regency_codes))
+    found = {}
+    for start in range(0, len(codes), CHUNK):
+        query = (
+            select(Region.code, RegencySetting)
+            .outerjoin(RegencySetting, RegencySetting.regency_code == Region.code)
+            .where(Region.code.in_(codes[start : start + CHUNK]))
+        )
+        for code, setting in db.session.execute(query):
+            found[code] = own_criteria(setting, programme)
+    return found
+
+
+def criteria_for(regency_code: str) -> rules.Criteria:
+    return criteria_by_regency([regency_code])[regency_code]
+
+
+def figures_of(report: Report) -> rules.Figures:
+    return rules.Figures(
+        active=report.active_participants,
+        potential=report.worker_potential,
+        paid_by={payer: getattr(report, payer) for payer in rules.ALL_PAYERS},
+        officials={
+            role: (getattr(report, f"{role}_total"), getattr(report, f"{role}_active"))
+            for role in rules.OFFICIAL_ROLES
+        },
+    )
+
+
+def judge(report: Report, village: Village, criteria: rules.Criteria):
+    """Each criterion in force for the village, judged on the report."""
+    return rules.verdicts(criteria, village.kind, figures_of(report))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The criteria in force for a village and each judged on its latest report."""
+
+    criteria: rules.Criteria
+    verdicts: list[rules.Verdict]
+
+
+def standing(villages: list[Village]) -> dict[str, Standing]:
+    """Each village's criteria judged on its latest report (none: no report yet), for
+    a page of a list: two queries, however many villages."""
+    with_reports = [village for village in villages if village.latest_report_date]
+    if not with_reports:
+        return {}
+    latest = latest_reports([village.code for village in with_reports])
+    criteria = criteria_by_regency(village.regency_code for village in with_reports)
+    found = {}
+    for village in with_reports:
+        if village.code in latest:
+            own = criteria[village.regency_code]
+            found[village.code] = Standing(
+                own, judge(latest[village.code], village, own)
+            )
+    return found
+
+
+def latest_reports(codes: list[str]) -> dict[str, Report]:
+    """Each village's latest report: the one of the date kept on the village row."""
+    found = {}
+    for start in range(0, len(codes), CHUNK):
+        query = (
+            select(Report)
+            .join(Village, Village.code == Report.village_code)
+            .where(
+                Report.village_code.in_(codes[start : start + CHUNK]),
+                Report.as_of == Village.latest_report_date,
+            )
+        )
+        found.update(
+            (report.village_code, report) for report in db.session.scalars(query)
+        )
+    return found
