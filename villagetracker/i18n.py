@@ -279,6 +279,20 @@ def criterion_text(criterion: str, criteria: rules.Criteria) -> str:
     )
 
 
+def criterion_short(criterion: str, criteria: rules.Criteria) -> str:
+    """A criterion in a few words, for a table's cell: "Coverage ≥ 90.0%"."""
+    if criterion == rules.COVERAGE:
+        return flask_babel.gettext(
+            "Coverage ≥ %(threshold)s",
+            threshold=format_tenths(criteria.threshold_tenths),
+        )
+    if criterion == rules.OFFICIALS:
+        return flask_babel.gettext("All officials active")
+    return flask_babel.gettext(
+        "At least %(quota)s participants", quota=format_number(criteria.quota)
+    )
+
+
 def missing_text(verdict: rules.Verdict) -> str:
     """What a criterion not met still misses, in plain words."""
     if verdict.missing is None:
@@ -330,6 +344,7 @@ def init_app(app) -> None:
         payer_labels=PAYER_LABELS,
         segment_labels=SEGMENT_LABELS,
         criterion_text=criterion_text,
+        criterion_short=criterion_short,
         missing_text=missing_text,
         why_not_yet=why_not_yet,
         roles_text=roles_text,

@@ -132,8 +132,15 @@ def test_an_officer_exports_then_loads_a_spreadsheet(page, register, log, make_u
         )
         page.get_by_role("button", name="Periksa berkas").click()
 
-    good = ["36.03.06.2001", "", "2025-09-30", 950, 950, 0, 0, 950, 0, 0, 0, ""]
-    bad = ["36.03.06.2003", "", "2025-09-30", 700, 600, 0, 0, 700, 0, 0, 0, ""]
+    def line(code, active, bpu):
+        # Under the template's 21 columns: code, name, date, active, 4 segments,
+        # 6 payers, the officials by role (left empty) and notes.
+        return [code, "", "2025-09-30", active, bpu, 0, 0, 0, active, *[0] * 5] + [
+            ""
+        ] * 7
+
+    good = line("36.03.06.2001", 950, 950)
+    bad = line("36.03.06.2003", 700, 600)
     upload([good, bad])
     expect(page.locator(".error-summary")).to_contain_text("Belum ada yang dapat")
     expect(page.locator("main table")).to_contain_text("BPU")

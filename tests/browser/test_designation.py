@@ -57,9 +57,12 @@ def test_kresek_is_approved_printed_verified_and_revoked(
     for label in (
         "PU (penerima upah)",
         "Jakon (jasa konstruksi)",
-        "APBD (anggaran kabupaten/kota)",
+        "PMI (pekerja migran)",
+        "APBD provinsi (anggaran provinsi)",
+        "APBD kabupaten/kota (anggaran kabupaten/kota)",
         "APBDes (anggaran desa)",
-        "CSR atau lainnya",
+        "CSR dan donasi (mis. GN Lingkaran)",
+        "Pembayar lain",
     ):
         page.get_by_label(label, exact=True).fill("0")
     page.get_by_role("button", name="Simpan laporan").click()

@@ -114,10 +114,13 @@ def test_an_officer_registers_kresek_logs_4200_and_sees_it_qualify(page, make_us
         ("BPU (bukan penerima upah)", "4.000"),
         ("PU (penerima upah)", "150"),
         ("Jakon (jasa konstruksi)", "50"),
+        ("PMI (pekerja migran)", "0"),
         ("Mandiri", "3.000"),
-        ("APBD (anggaran kabupaten/kota)", "1.000"),
+        ("APBD provinsi (anggaran provinsi)", "0"),
+        ("APBD kabupaten/kota (anggaran kabupaten/kota)", "1.000"),
         ("APBDes (anggaran desa)", "200"),
-        ("CSR atau lainnya", "0"),
+        ("CSR dan donasi (mis. GN Lingkaran)", "0"),
+        ("Pembayar lain", "0"),
     ]:
         page.get_by_label(label, exact=True).fill(value)
     assert_accessible(page)

@@ -133,9 +133,9 @@ def test_the_drill_down_ends_at_the_villages_of_a_kecamatan(country, login):
     admin, _ = login(Role.ADMIN)
     tree = page_tree(admin.get("/dashboard/36.03.07"))
     rows = child_rows(tree)
-    assert set(rows) == {"Kronjo", "Pagenjahan", "Pasir"}
-    assert rows["Pagenjahan"][:3] == ["3.000", "2.000", "66,6%"]
-    assert rows["Kronjo"][1:3] == ["–", "–"]
+    assert set(rows) == {"Desa Kronjo", "Desa Pagenjahan", "Desa Pasir"}
+    assert rows["Desa Pagenjahan"][:3] == ["3.000", "2.000", "66,6%"]
+    assert rows["Desa Kronjo"][1:3] == ["–", "–"]
     links = [a.get("href") for a in tree.cssselect("table.sortable tbody a")]
     assert "/villages/36.03.07.2002" in links
     crumbs = [a.text for a in tree.cssselect(".breadcrumb a")]

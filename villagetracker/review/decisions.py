@@ -48,7 +48,7 @@ def approve(code: str):
         return refused(village, conflict, approve_form=form)
     message = _(
         "%(name)s is designated, number %(number)s. Its certificate can be printed.",
-        name=village.name,
+        name=village.title,
         number=designation.number,
     )
     return decided(village, message)
@@ -65,7 +65,7 @@ def return_to_officers(code: str):
         service.return_village(current_user, village, form.seen.data, form.reason.data)
     except ReviewConflict as conflict:
         return refused(village, conflict, return_form=form)
-    message = _("%(name)s is returned to its officers.", name=village.name)
+    message = _("%(name)s is returned to its officers.", name=village.title)
     return decided(village, message)
 
 

@@ -4,6 +4,7 @@ settings it works by (thresholds, signatories)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from .. import rules
@@ -104,17 +105,19 @@ def shown_again(village, forms: dict, failed: dict, conflict) -> dict:
 # The officials a criterion may require: the village head and perangkat desa, then
 # also the BPD, then also the RT and RW heads (rules.OFFICIAL_ROLES, in order).
 OFFICIALS_CHOICES = [
-    ("", _l("Not a criterion")),
-    ("perangkat", _l("Village head and perangkat desa")),
-    ("perangkat,bpd", _l("… and the BPD members")),
-    ("perangkat,bpd,rtrw", _l("… and the BPD members, and the RT and RW heads")),
+    SelectChoice("", _l("Not a criterion")),
+    SelectChoice("perangkat", _l("Village head and perangkat desa")),
+    SelectChoice("perangkat,bpd", _l("… and the BPD members")),
+    SelectChoice(
+        "perangkat,bpd,rtrw", _l("… and the BPD members, and the RT and RW heads")
+    ),
 ]
 FOLLOW = "follow"
 
 
 def payer_choices():
-    return [("", _l("Any payer"))] + [
-        (payer, PAYER_LABELS[payer]) for payer in rules.PAYERS
+    return [SelectChoice("", _l("Any payer"))] + [
+        SelectChoice(payer, PAYER_LABELS[payer]) for payer in rules.PAYERS
     ]
 
 
@@ -177,7 +180,7 @@ class RegencyThresholdForm(CriteriaFields, FlaskForm, RegencyCodeField):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        follow = (FOLLOW, _l("As the programme"))
+        follow = SelectChoice(FOLLOW, _l("As the programme"))
         self.official_roles.choices = [follow, *OFFICIALS_CHOICES]
         if not self.official_roles.raw_data:  # not sent: as the programme
             self.official_roles.data = FOLLOW

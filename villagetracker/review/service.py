@@ -315,7 +315,7 @@ def approve_all(
     locks.lock_villages(village.code for village, _seen in villages)
     designations = []
     for village, seen in villages:
-        name = village.name
+        name = village.title
         try:
             designations.append(approve(user, village, seen, signatory))
         except ReviewConflict as conflict:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..i18n import STATUS_LABELS
 from ..models import Region, Report, Village
+from ..rules import village_title
 from .formats import REPORT_COLUMNS
 
 BATCH = 2000
@@ -61,7 +62,7 @@ def village_rows(villages: Select) -> Iterator[tuple]:
     for row in _stream(query):
         yield (
             row[0],
-            row[1],
+            village_title(row[0], row[1]),
             row[2],
             regencies.get(row[3], ""),
             provinces.get(row[0][:2], ""),
@@ -102,4 +103,11 @@ def report_rows(query: Select) -> Iterator[tuple]:
     """The rows of ``report_query``, with the columns of
     formats.REPORT_COLUMNS."""
     for row in _stream(query):
-        yield (*row[:-2], _percent(row[-2]), row[-1] or "")
+        code, name, *figures, coverage, notes = row
+        yield (
+            code,
+            village_title(code, name),
+            *figures,
+            _percent(coverage),
+            notes or "",
+        )

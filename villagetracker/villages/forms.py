@@ -171,11 +171,11 @@ class ReportForm(CheckedForm):
     apbd = NumberField(_l("APBD, level not recorded"))
     csr_other = NumberField(_l("CSR or other, not told apart"))
     perangkat_total = NumberField(_l("Village head and perangkat desa"))
-    perangkat_active = NumberField(_l("of them active"))
+    perangkat_active = NumberField(_l("Village head and perangkat desa, active"))
     bpd_total = NumberField(_l("BPD members"))
-    bpd_active = NumberField(_l("of them active"))
+    bpd_active = NumberField(_l("BPD members, active"))
     rtrw_total = NumberField(_l("RT and RW heads"))
-    rtrw_active = NumberField(_l("of them active"))
+    rtrw_active = NumberField(_l("RT and RW heads, active"))
     evidence = FileField(
         _l("Evidence (optional)"),
         description=_l("PDF, JPEG or PNG, at most 5 MB."),

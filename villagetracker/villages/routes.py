@@ -61,7 +61,7 @@ def register():
     if form.validate_on_submit():
         village = service.register_village(current_user, form.checked.values)
         db.session.commit()
-        flash(_("%(name)s is registered.", name=village.name), "success")
+        flash(_("%(name)s is registered.", name=village.title), "success")
         return redirect(url_for("villages.show", code=village.code))
     return render_template("villages/register.html", form=form), form_status(form)
 
