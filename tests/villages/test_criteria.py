@@ -289,3 +289,32 @@ def test_the_dashboard_shows_who_the_participants_are_and_who_pays(
     assert 'APBD kabupaten/kota</th><td class="num">1.200</td>' in part
     assert 'APBD, tingkat tidak dicatat</th><td class="num">100</td>' in part
     assert 'Mandiri</th><td class="num">3.400</td>' in part
+
+
+def test_registration_records_the_officials_a_desa_has_and_refuses_them_for_a_kelurahan(
+    login,
+):
+    officer, _ = login(Role.OFFICER, region="36.03")
+    form = {
+        "worker_potential": "4615",
+        "source": "p3ke",
+        "potential_as_of": "2019-01-01",
+        "head_name": "Kepala",
+        "perangkat_total": "12",
+        "bpd_total": "9",
+        "rtrw_total": "30",
+    }
+    page = officer.get("/villages/register").get_data(as_text=True)
+    assert 'name="perangkat_total"' in page and "Hanya untuk desa" in page
+    response = officer.post("/villages/register", {**form, "region_code": KRESEK})
+    assert response.status_code == 302
+    village = db.session.get(Village, KRESEK)
+    assert (village.perangkat_total, village.bpd_total, village.rtrw_total) == (
+        12,
+        9,
+        30,
+    )
+    response = officer.post("/villages/register", {**form, "region_code": BALARAJA})
+    assert response.status_code == 400
+    assert "Kelurahan tidak memiliki aparatur desa" in response.get_data(as_text=True)
+    assert db.session.get(Village, BALARAJA) is None
