@@ -20,7 +20,6 @@ from .models import (
     Designation,
     ProgrammeSetting,
     RegencySetting,
-    Region,
     Report,
     Village,
     utcnow,
@@ -31,15 +30,10 @@ CHUNK = 500  # codes per IN (...)
 # --- The threshold in force ---
 
 
-def programme_threshold() -> int:
-    setting = db.session.get(ProgrammeSetting, 1)
-    return setting.threshold_tenths if setting else rules.DEFAULT_THRESHOLD_TENTHS
-
-
 def effective_threshold():
     """SQL: the threshold in force for a regency (its own, else the programme's),
-    over the RegencySetting row that ``with_thresholds`` joins. The one place the
-    lookup is written: ``thresholds_by_regency`` asks the database the same way."""
+    over the RegencySetting row that ``with_thresholds`` joins, for filters and
+    roll-ups in SQL; ``criteria.own_criteria`` is the same lookup in Python."""
     national = select(ProgrammeSetting.threshold_tenths).where(ProgrammeSetting.id == 1)
     return func.coalesce(
         RegencySetting.threshold_tenths,
@@ -53,24 +47,6 @@ def with_thresholds(query: Select) -> Select:
     return query.outerjoin(
         RegencySetting, RegencySetting.regency_code == Village.regency_code
     )
-
-
-def thresholds_by_regency(regency_codes: Iterable[str]) -> dict[str, int]:
-    """The threshold in force for each regency, in one query per 500 regencies."""
-    codes = sorted(set(regency_codes))
-    found = {}
-    for start in range(0, len(codes), CHUNK):
-        query = (
-            select(Region.code, effective_threshold())
-            .outerjoin(RegencySetting, RegencySetting.regency_code == Region.code)
-            .where(Region.code.in_(codes[start : start + CHUNK]))
-        )
-        found.update(db.session.execute(query).all())
-    return found
-
-
-def threshold_for(regency_code: str) -> int:
-    return thresholds_by_regency([regency_code])[regency_code]
 
 
 def band_condition(band: str):

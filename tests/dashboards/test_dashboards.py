@@ -7,7 +7,7 @@ import lxml.html
 import pytest
 from sqlalchemy import select
 
-from villagetracker import rules, status
+from villagetracker import criteria, rules
 from villagetracker.dashboards import queries as dashboards
 from villagetracker.dashboards import service as dashboard_service
 from villagetracker.extensions import db
@@ -59,7 +59,7 @@ def expected(prefix: str = "") -> dict:
         latest = reports[-1]
         figures["active_participants"] += latest.active_participants
         coverage = latest.active_participants * 1000 // latest.worker_potential
-        threshold = status.threshold_for(village.regency_code)
+        threshold = criteria.criteria_for(village.regency_code).threshold_tenths
         figures["band_" + rules.coverage_band(coverage, threshold)] += 1
     return figures
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers.villages import report_form
-from villagetracker import rules, status
+from villagetracker import criteria, rules
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import AuditEvent, Report, Role, Village, WorkerPotential
@@ -467,7 +467,7 @@ def test_a_regency_threshold_overrides_the_programme_for_its_villages_only(
     assert response.status_code == 302
     assert db.session.get(Village, KRESEK).status == "registered"
     assert db.session.get(Village, "36.04.15.2001").status == "qualifying"
-    assert status.threshold_for("36.03") == 925
+    assert criteria.criteria_for("36.03").threshold_tenths == 925
     admin.post(
         "/admin/threshold", {"regency-regency_code": "36.03", "regency-threshold": ""}
     )
@@ -479,7 +479,7 @@ def test_a_bad_threshold_is_refused(login, value):
     admin, _ = login(Role.ADMIN)
     response = admin.post("/admin/threshold", {"national-threshold": value})
     assert response.status_code == 400
-    assert status.programme_threshold() == 900
+    assert criteria.programme_criteria().threshold_tenths == 900
 
 
 # --- Lists ---

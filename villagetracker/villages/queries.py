@@ -126,11 +126,6 @@ def listed(user: User, filters: VillageFilters) -> Select[tuple[Village]]:
     return filtered(access.villages_visible_to(user), filters)
 
 
-def thresholds_for(villages: list[Village]) -> dict[str, int]:
-    """The threshold in force for each regency among ``villages``, in one query."""
-    return status.thresholds_by_regency(village.regency_code for village in villages)
-
-
 # --- The officer's home page ---
 
 

@@ -17,10 +17,10 @@ from .forms import PotentialForm, RegisterVillageForm, ReportForm, VillageDetail
 from .pages import form_status, refuse, village_page
 
 
-def village_list(template: str, needed: bool = False, **fixed):
+def village_list(template: str, **fixed):
     """A list of the villages in the user's scope that the query string's filters
-    (with ``fixed`` ones on top) select, a page at a time; with ``needed``, the
-    thresholds that say how many more participants each needs."""
+    (with ``fixed`` ones on top) select, a page at a time, with what each still
+    misses of the criteria in force."""
     filters = queries.VillageFilters.from_args(request.args)
     for name, value in fixed.items():
         setattr(filters, name, value)
@@ -31,7 +31,6 @@ def village_list(template: str, needed: bool = False, **fixed):
         filters=filters,
         districts=district_choices(current_user),
         district_names=district_names(page.items),
-        thresholds=queries.thresholds_for(page.items) if needed else {},
         standing=criteria.standing(page.items),
     )
 
@@ -49,7 +48,7 @@ def close():
     """Villages from 75% coverage that do not qualify yet, those missing least first,
     with what each still misses."""
     close = {"close": True, "band": "", "sort": "missing"}
-    return village_list("villages/close.html", needed=True, **close)
+    return village_list("villages/close.html", **close)
 
 
 @bp.route("/register", methods=["GET", "POST"])
