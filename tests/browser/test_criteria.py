@@ -10,6 +10,7 @@ from tests.helpers.chromium import (
     assert_accessible,
     assert_no_sideways_scroll,
     log_in,
+    log_out,
     screenshot,
 )
 from villagetracker.extensions import db
@@ -28,11 +29,6 @@ ZERO = (
     "CSR dan donasi (mis. GN Lingkaran)",
     "Pembayar lain",
 )
-
-
-def log_out(tab):
-    with tab.expect_navigation():
-        tab.get_by_role("button", name="Keluar").click()
 
 
 def at_both_widths(tab, name: str) -> None:

@@ -12,6 +12,7 @@ from tests.helpers.chromium import (
     assert_accessible,
     assert_no_sideways_scroll,
     log_in,
+    log_out,
     screenshot,
 )
 from tests.helpers.pdf import pdf_pages, pdf_qr_codes
@@ -22,11 +23,6 @@ from villagetracker.review import service as review_service
 pytestmark = pytest.mark.browser
 
 KRESEK = "36.03.06.2018"
-
-
-def log_out(tab):
-    with tab.expect_navigation():
-        tab.get_by_role("button", name="Keluar").click()
 
 
 def save_pdf_pages_as_pictures(data: bytes, name: str) -> None:

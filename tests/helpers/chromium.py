@@ -48,6 +48,11 @@ def log_in(tab, username):
         tab.get_by_role("button", name="Masuk").click()
 
 
+def log_out(tab):
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Keluar").click()
+
+
 def screenshot(tab, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
