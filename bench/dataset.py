@@ -269,9 +269,10 @@ def build(seed: int, threshold: int = rules.DEFAULT_THRESHOLD_TENTHS) -> Dataset
             )
             status, status_changed = rules.Status.DESIGNATED, designated_at
         found.qualifying += status == rules.Status.QUALIFYING
+        missing = rules.participants_needed(active, potential, threshold)
         village_rows.append(
             (code, district, regency, "Kepala Desa", potential, status, status_changed)
-            + (months[-1], active, coverage, registered, officer)
+            + (months[-1], active, coverage, registered, officer, missing)
         )
         potential_rows.append((code, potential, "p3ke", POTENTIAL_AS_OF, registered))
         if len(report_rows) >= 200_000:
@@ -318,7 +319,7 @@ def _flush(writer, found, villages, potentials, reports, audits) -> None:
         ("code", "district_code", "regency_code", "head_name", "worker_potential")
         + ("status", "status_changed_at", "latest_report_date")
         + ("active_participants", "coverage_tenths", "registered_at")
-        + ("registered_by_id",),
+        + ("registered_by_id", "participants_missing"),
         villages,
     )
     writer.write(
