@@ -5,6 +5,7 @@ of 12 it does; the reviewer sees the criteria met and approves."""
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests.helpers.chromium import (
     assert_accessible,
@@ -14,7 +15,7 @@ from tests.helpers.chromium import (
     screenshot,
 )
 from villagetracker.extensions import db
-from villagetracker.models import Designation, Role, Village
+from villagetracker.models import AuditEvent, Designation, Role, Village
 
 pytestmark = pytest.mark.browser
 
@@ -121,3 +122,7 @@ def test_all_officials_enrolled_decides_whether_kresek_qualifies(
     db.session.expire_all()
     assert db.session.get(Village, KRESEK).status == "designated"
     assert db.session.query(Designation).one().active_participants == 4200
+    approval = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "review.approve")
+    )
+    assert approval.after["official_roles"] == "perangkat"  # what it rested on

@@ -223,6 +223,9 @@ def approve(
             "worker_potential": designation.worker_potential,
             "signatory_name": designation.signatory_name,
             "supersedes": ", ".join(earlier.number for earlier in replaced) or None,
+            # The criteria it rested on besides the threshold the designation keeps.
+            "official_roles": ",".join(in_force.official_roles) or None,
+            "quota": in_force.quota or None,
         },
         region_code=village.code,
     )
