@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms.validators import ValidationError
 
-from . import files, imports
+from . import files, imports, registrations
 
 
 class UploadForm(FlaskForm):
@@ -33,3 +33,8 @@ class UploadForm(FlaskForm):
         if problem:
             raise ValidationError(problem)
 
+
+class VillagesUploadForm(UploadForm):
+    """A spreadsheet of villages to register."""
+
+    layout = registrations.LAYOUT
