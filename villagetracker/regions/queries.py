@@ -115,11 +115,13 @@ def registrable(user: User, codes: Iterable[str]) -> Registrable:
     codes = sorted(set(codes))
     for start in range(0, len(codes), CHUNK):
         chunk = codes[start : start + CHUNK]
-        villages = access.regions_visible_to(user).where(
-            Region.code.in_(chunk), Region.level == "village"
-        )
+        # The level is told in Python: asked in SQL, SQLite takes the index on
+        # (level, name) and reads all 83,762 villages instead of 500 by code.
+        regions = access.regions_visible_to(user).where(Region.code.in_(chunk))
         found.villages.update(
-            (region.code, region) for region in db.session.scalars(villages)
+            (region.code, region)
+            for region in db.session.scalars(regions)
+            if region.level == "village"
         )
         registered = select(Village.code).where(Village.code.in_(chunk))
         found.registered.update(db.session.scalars(registered))
