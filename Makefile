@@ -35,9 +35,11 @@ audit: install-test $(VENV)/.installed-audit
 
 ## bench: the national benchmark (needs Debian's wrk; about 10 minutes a database):
 ## both databases by default, DB=sqlite or DB=postgres for one; first the hostile
-## spreadsheets (bench/hostile.py); see bench/RESULTS.md
+## spreadsheets (bench/hostile.py) and a regency's 852 villages registered from one
+## file (bench/village_import.py); see bench/RESULTS.md
 bench: install-test
 	$(BIN)/python bench/hostile.py
+	$(BIN)/python bench/village_import.py
 ifeq ($(origin DB),file)
 	$(BIN)/python bench/run.py --db sqlite
 	.ci/with-postgres $(BIN)/python bench/run.py --db postgres

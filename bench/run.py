@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 import dataset  # noqa: E402
 import hostile  # noqa: E402
 import report  # noqa: E402
+import village_import  # noqa: E402
 from http_session import Session, csrf  # noqa: E402
 from serve import Gunicorn, wrk  # noqa: E402
 
@@ -160,7 +161,10 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.db}.json").write_text(json.dumps(results, indent=2) + "\n")
     report.render(RESULTS, ROOT / "bench" / "RESULTS.md")
-    if hostile.RESULTS.exists():  # render() rewrites the file whole: add it back
+    # render() rewrites the file whole: add the other scripts' sections back.
+    if village_import.RESULTS.exists():
+        village_import.write_section()
+    if hostile.RESULTS.exists():
         hostile.write_section()
     print(f"wrote bench/results/{args.db}.json and bench/RESULTS.md")
 

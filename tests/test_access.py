@@ -10,6 +10,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from tests.helpers.villages import report_values
+from villagetracker import access
 from villagetracker.extensions import db
 from villagetracker.i18n import local_today
 from villagetracker.models import Designation, Role, Village
@@ -103,6 +104,14 @@ ROUTES = {
     "spreadsheets.preview": ("upload", "/imports/{token}"),
     "spreadsheets.commit": ("upload post", "/imports/{token}/commit"),
     "spreadsheets.cancel": ("upload post", "/imports/{token}/cancel"),
+    "spreadsheets.upload_villages": ("importer", "/imports/villages/"),
+    "spreadsheets.villages_template": (
+        "importer",
+        "/imports/villages/template.xlsx",
+    ),
+    "spreadsheets.preview_villages": ("upload", "/imports/villages/{token}"),
+    "spreadsheets.commit_villages": ("upload post", "/imports/villages/{token}/commit"),
+    "spreadsheets.cancel_villages": ("upload post", "/imports/villages/{token}/cancel"),
     "review.signatories": ("admin", "/admin/signatories"),
     "review.threshold": ("admin", "/admin/threshold"),
     "accounts.users": ("admin", "/admin/users"),
@@ -542,7 +551,14 @@ def test_a_reviewer_cannot_set_another_regencys_target_or_a_districts(login):
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_everyone_with_a_scope_may_import_reports_into_it(login, account):
-    session, _ = login(**ACCOUNTS[account])
-    assert session.get("/imports/").status_code == 200
-    assert session.get("/imports/template.csv").status_code == 200
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (kind, _) in ROUTES.items() if kind == "importer"]
+)
+def test_everyone_with_a_scope_may_import_reports_and_villages_into_it(
+    login, account, endpoint
+):
+    """Reports and villages to register alike: every row is checked against the
+    uploader's scope, so every role with one may upload (access.IMPORTERS)."""
+    session, user = login(**ACCOUNTS[account])
+    assert user.role in access.IMPORTERS
+    assert session.get(ROUTES[endpoint][1]).status_code == 200

@@ -181,11 +181,17 @@ def can_import_reports(user: User) -> bool:
     return user.role in IMPORTERS
 
 
-def get_pending_import_or_404(user: User, token: str) -> PendingImport:
-    """An upload waiting for confirmation: only the one who uploaded it sees it."""
+def get_pending_import_or_404(
+    user: User, token: str, kind: str = "reports"
+) -> PendingImport:
+    """An upload waiting for confirmation: only the one who uploaded it sees it, and
+    only as what it was uploaded as (a file of reports is never confirmed as villages
+    to register, nor the other way round)."""
     pending = db.session.scalar(
         select(PendingImport).where(
-            PendingImport.token == token, PendingImport.user_id == user.id
+            PendingImport.token == token,
+            PendingImport.user_id == user.id,
+            PendingImport.kind == kind,
         )
     )
     if pending is None:

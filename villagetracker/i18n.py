@@ -181,6 +181,7 @@ ACTION_LABELS = {
     "target.set": _l("Coverage target changed"),
     "region.potential": _l("Worker potential of the region recorded"),
     "reports.import": _l("Reports imported from a spreadsheet"),
+    "villages.import": _l("Villages registered from a spreadsheet"),
 }
 FIELD_LABELS = {
     "status": _l("Status"),
@@ -223,6 +224,7 @@ FIELD_LABELS = {
     "added": _l("Reports added"),
     "corrected": _l("Reports corrected"),
     "unchanged": _l("Rows already as they were"),
+    "registered": _l("Villages registered"),
 }
 
 

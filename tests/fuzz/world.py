@@ -18,11 +18,12 @@ from villagetracker.models import Role, User
 from villagetracker.review import service as review_service
 from villagetracker.spreadsheets import files as import_files
 from villagetracker.spreadsheets import template as import_template
-from villagetracker.spreadsheets.formats import headers
+from villagetracker.spreadsheets.formats import REGISTRATION_COLUMNS, headers
 from villagetracker.villages import evidence
 from villagetracker.villages import service as village_service
 
 KRESEK = "36.03.06.2018"
+TALOK = "36.03.06.2011"  # not registered: a file of villages to register names it
 # Each kind of user, with the scope make_user gives it.
 ROLES = {
     "admin": {"role": Role.ADMIN},
@@ -51,7 +52,8 @@ def build_world(make_user) -> World:
     """Villages in every state in Kabupaten Tangerang (36.03), a designated one in
     Kabupaten Serang and one in Kabupaten Bandung; designations valid, revoked,
     reopened and at risk; evidence; a target, a signatory, a regency threshold; and
-    an import waiting for confirmation for each user who may import."""
+    an import of reports and one of villages waiting for confirmation for each user
+    who may import."""
     today = local_today()
     users = {name: make_user(**args) for name, args in ROLES.items() if args}
     officers = {
@@ -126,6 +128,7 @@ def build_world(make_user) -> World:
     db.session.commit()
     for name in ("admin", "reviewer", "officer", "officer limited to Kresek"):
         import_files.keep(users[name], "laporan.csv", import_file(KRESEK, today))
+        import_files.keep(users[name], "desa.csv", villages_file(TALOK), "villages")
         db.session.commit()
     regions = select(villagetracker.models.Region.code).where(
         villagetracker.models.Region.code.like("36.03.0_.20__")
@@ -149,4 +152,14 @@ def import_file(code: str, day: date) -> bytes:
     writer.writerow(
         [row.get(column.key, "") for column in import_template.TEMPLATE_COLUMNS]
     )
+    return out.getvalue().encode()
+
+
+def villages_file(code: str) -> bytes:
+    """A CSV with the villages template's columns (in English) and one row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers(REGISTRATION_COLUMNS, "en"))
+    row = {**import_template.VILLAGE_EXAMPLE_ROW, "code": code, "village": "Talok"}
+    writer.writerow([row.get(column.key, "") for column in REGISTRATION_COLUMNS])
     return out.getvalue().encode()

@@ -1,7 +1,9 @@
-"""An uploaded spreadsheet of reports: its rows read by the columns they are under,
-and the upload kept between its preview and the uploader's confirmation."""
+"""An uploaded spreadsheet (of reports, or of villages to register): its rows read by
+the columns they are under, and the upload kept between its preview and the
+uploader's confirmation."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -12,39 +14,47 @@ from .. import audit
 from ..extensions import db
 from ..models import PendingImport, User, utcnow
 from . import limits, messages, reading
-from .formats import OLD_HEADINGS, REPORT_COLUMNS, headers
+from .formats import Column, headers
 from .limits import echo
 
 PENDING_FOR = timedelta(days=1)
 
 
-def _normal(text: str) -> str:
+@dataclass(frozen=True)
+class Layout:
+    """The columns an import of one ``kind`` reads (recognised by their headings in
+    either language, or by their keys) and those a file of it must have."""
+
+    kind: str  # as PendingImport.kind keeps it
+    columns: tuple[Column, ...]
+    required: tuple[str, ...]
+
+    def label(self, key: str) -> str:
+        """A column's heading in the reader's language."""
+        return next(str(c.label) for c in self.columns if c.key == key)
+
+
+def normal(text: str) -> str:
+    """A heading or a word as a file may write it: any case, any spacing."""
     return " ".join(text.casefold().split())
 
 
-def label(key: str) -> str:
-    """A column's heading in the reader's language."""
-    return next(str(c.label) for c in REPORT_COLUMNS if c.key == key)
-
-
-def _header_keys() -> dict[str, str]:
+def _header_keys(layout: Layout) -> dict[str, str]:
     """Every heading an import recognises, in either language or as the key."""
     names = {}
-    for column in (*OLD_HEADINGS, *REPORT_COLUMNS):
-        names[_normal(column.key)] = column.key
+    for column in layout.columns:
+        names[normal(column.key)] = column.key
         for locale in current_app.config["LANGUAGES"]:
-            names[_normal(headers([column], locale)[0])] = column.key
+            names[normal(headers([column], locale)[0])] = column.key
     return names
 
 
-def _columns(
-    header: list[str], required: tuple[str, ...]
-) -> tuple[dict[int, str], str | None]:
+def _columns(header: list[str], layout: Layout) -> tuple[dict[int, str], str | None]:
     """Which column holds which value, or what is wrong with the headings."""
-    known = _header_keys()
+    known = _header_keys(layout)
     positions, unknown = {}, []
     for index, heading in enumerate(header):
-        key = known.get(_normal(heading))
+        key = known.get(normal(heading))
         if not heading.strip():
             continue
         if key is None:
@@ -54,7 +64,9 @@ def _columns(
             return {}, str(_l("The column %(name)s appears twice.", name=name))
         else:
             positions[index] = key
-    missing = [label(key) for key in required if key not in positions.values()]
+    missing = [
+        layout.label(key) for key in layout.required if key not in positions.values()
+    ]
     if unknown or missing:
         parts = []
         if missing:
@@ -68,8 +80,8 @@ def _columns(
     return positions, None
 
 
-def read_reports(
-    filename: str, content: bytes, required: tuple[str, ...]
+def read_records(
+    filename: str, content: bytes, layout: Layout
 ) -> tuple[list[tuple[int, dict]], str | None]:
     """The file's rows as (row number, {column key: text}), or what is wrong with the
     file as a whole: not a spreadsheet, empty, wrong columns, too many rows, columns
@@ -81,7 +93,7 @@ def read_reports(
         header = next(rows, None)
         if header is None:
             return [], str(_l("The file is empty."))
-        positions, problem = _columns(header[1], required)
+        positions, problem = _columns(header[1], layout)
         if problem:
             return [], problem
         records = [
@@ -99,14 +111,18 @@ def _cell(row: list[str], index: int) -> str:
     return row[index] if index < len(row) else ""
 
 
-def keep(user: User, filename: str, content: bytes) -> PendingImport:
-    """Keep an upload for its preview; uploads older than a day are dropped."""
+def keep(
+    user: User, filename: str, content: bytes, kind: str = "reports"
+) -> PendingImport:
+    """Keep an upload of ``kind`` for its preview; uploads older than a day are
+    dropped."""
     db.session.execute(
         delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_FOR)
     )
     pending = PendingImport(
         token=secrets.token_urlsafe(24),
         user_id=user.id,
+        kind=kind,
         filename=filename[:200],
         content=content,
     )
@@ -125,16 +141,8 @@ def discard(pending: PendingImport) -> None:
     db.session.delete(pending)
 
 
-def record_import(pending: PendingImport, result) -> None:
-    """The import as a whole in the audit trail (each report has its own record),
-    and the kept upload gone."""
-    audit.record(
-        "reports.import",
-        after={
-            "file": pending.filename,
-            "added": len(result.additions),
-            "corrected": len(result.corrections),
-            "unchanged": result.unchanged,
-        },
-    )
+def record_import(pending: PendingImport, action: str, counts: dict) -> None:
+    """The import as a whole in the audit trail (each row written has its own
+    record), and the kept upload gone."""
+    audit.record(action, after={"file": pending.filename, **counts})
     db.session.delete(pending)

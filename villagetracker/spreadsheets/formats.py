@@ -1,5 +1,6 @@
 """Writing spreadsheets: CSV and XLSX (openpyxl), with the columns of the villages
-list and of the report history named in the reader's language.
+list, of the report history and of villages to register named in the reader's
+language.
 
 Writing never holds a whole export in memory: CSV goes out in chunks as rows come
 from the database, XLSX is written row by row (openpyxl's write-only mode) to a
@@ -74,6 +75,24 @@ REPORT_COLUMNS = (
     Column("rtrw_active", _l("RT and RW heads, active")),
     Column("worker_potential", _l("Worker potential")),
     Column("coverage", _l("Coverage (%)")),
+    Column("notes", _l("Notes")),
+)
+
+
+# Villages to register, as the registration form asks for them: the village's name
+# is for the person filling the file; the import reads the code.
+REGISTRATION_COLUMNS = (
+    Column("code", _l("Village code")),
+    Column("village", _l("Village")),
+    Column("head_name", _l("Village head's name")),
+    Column("contact_phone", _l("Contact phone")),
+    Column("worker_potential", _l("Worker potential")),
+    Column("source", _l("Source of the worker potential")),
+    Column("source_note", _l("Note on the source")),
+    Column("potential_as_of", _l("Worker potential as of")),
+    Column("perangkat_total", _l("Village head and perangkat desa")),
+    Column("bpd_total", _l("BPD members")),
+    Column("rtrw_total", _l("RT and RW heads")),
     Column("notes", _l("Notes")),
 )
 

@@ -4,11 +4,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms.validators import ValidationError
 
-from . import files
-from .imports import REQUIRED
+from . import files, imports, registrations
 
 
 class UploadForm(FlaskForm):
+    """A spreadsheet of reports; ``layout`` says which columns it must have."""
+
+    layout = imports.LAYOUT
     spreadsheet = FileField(
         _l("Spreadsheet (CSV or XLSX)"),
         description=_l("With the template's columns, at most 20,000 rows."),
@@ -27,6 +29,12 @@ class UploadForm(FlaskForm):
             raise ValidationError(
                 _l("The file is larger than %(size)s MB.", size=limit // 1024 // 1024)
             )
-        _, problem = files.read_reports(upload.filename, self.content, REQUIRED)
+        _, problem = files.read_records(upload.filename, self.content, self.layout)
         if problem:
             raise ValidationError(problem)
+
+
+class VillagesUploadForm(UploadForm):
+    """A spreadsheet of villages to register."""
+
+    layout = registrations.LAYOUT

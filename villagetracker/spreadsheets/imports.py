@@ -23,7 +23,7 @@ from ..villages import queries as village_queries
 from ..villages import service, validation
 from ..villages.service import ReportChange
 from . import files, messages
-from .files import label
+from .formats import OLD_HEADINGS, REPORT_COLUMNS
 from .limits import echo
 from .template import EXAMPLE_NOTE
 
@@ -37,6 +37,8 @@ REQUIRED = (
     *(name for name in validation.REPORT_FIELDS if name not in ADDED_LATER),
 )
 NONE_ADDED_LATER = dict.fromkeys(ADDED_LATER, "0")
+LAYOUT = files.Layout("reports", (*REPORT_COLUMNS, *OLD_HEADINGS), REQUIRED)
+label = LAYOUT.label
 
 
 @dataclass
@@ -82,7 +84,7 @@ class Check:
 
 def check(user: User, filename: str, content: bytes) -> Check:
     """Read and check a file; nothing is written."""
-    records, problem = files.read_reports(filename, content, REQUIRED)
+    records, problem = files.read_records(filename, content, LAYOUT)
     if problem:
         return Check(file_problem=problem)
     return _summary(len(records), _outcomes(user, records)[0])
@@ -95,7 +97,7 @@ def _outcomes(user: User, records: list[tuple[int, dict]]) -> tuple[dict, dict]:
     codes = [record["code"] for _, record in records if record["code"]]
     loaded = village_queries.facts_of_villages(user, codes, days)
     seen: dict[tuple[str, date], int] = {}  # (code, day) -> the first row with them
-    examples = _example_notes()
+    examples = example_notes()
     outcomes = {
         number: _check_row(number, record, loaded, seen, examples)
         for number, record in records
@@ -169,7 +171,7 @@ def _day(text: str) -> date | None:
         return None
 
 
-def _example_notes() -> set[str]:
+def example_notes() -> set[str]:
     """The example row's note in every language the template comes in."""
     notes = set()
     for locale in current_app.config["LANGUAGES"]:
@@ -203,7 +205,7 @@ def commit(user: User, pending: PendingImport) -> Check:
     Reports logged meanwhile for other dates of the file's villages do not stop the
     import; a report logged or corrected for one of its own village and dates, or a
     designation of one of its villages, does (``Check.conflicts``)."""
-    records, problem = files.read_reports(pending.filename, pending.content, REQUIRED)
+    records, problem = files.read_records(pending.filename, pending.content, LAYOUT)
     if problem:
         return Check(file_problem=problem)
     outcomes, villages = _outcomes(user, records)
@@ -225,7 +227,12 @@ def commit(user: User, pending: PendingImport) -> Check:
         return result
     saved = service.save_reports(user, result.additions + result.corrections)
     result.now_qualifying = len(saved.now_qualifying)
-    files.record_import(pending, result)
+    counts = {
+        "added": len(result.additions),
+        "corrected": len(result.corrections),
+        "unchanged": result.unchanged,
+    }
+    files.record_import(pending, "reports.import", counts)
     return result
 
 

@@ -1,11 +1,12 @@
-"""Spreadsheets: the villages list and the report history downloaded, and reports
-loaded from a file (upload, preview, confirm)."""
+"""Spreadsheets: the villages list and the report history downloaded, and reports or
+villages to register loaded from a file (upload, preview, confirm)."""
 
 from contextlib import nullcontext
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,10 +17,11 @@ from ..i18n import format_number, local_today
 from ..villages import queries as village_queries
 from ..web.errors import render_error
 from ..web.pagination import paginate_list
-from . import bp, exports, files, formats, imports, template
-from .forms import UploadForm
+from . import bp, exports, files, formats, imports, registrations, template
+from .forms import UploadForm, VillagesUploadForm
 
 LISTS = ("problems", "additions", "corrections")
+VILLAGE_LISTS = ("problems", "registrations")
 
 
 def listed_villages():
@@ -88,17 +90,29 @@ def upload():
 @access.importers
 def template_file(kind: str):
     """The columns and an example row, in Indonesian or English (?lang=)."""
+    return template_download(
+        kind,
+        template.TEMPLATE_COLUMNS,
+        template.example_row,
+        template.instructions,
+        _l("report template"),
+        _l("Reports"),
+    )
+
+
+def template_download(kind: str, columns, example, notes, name, sheet):
+    """A template as CSV or XLSX (``notes`` on a second sheet), in the language the
+    query string asks for (?lang=), else the reader's."""
     locale = request.args.get("lang")
     if locale not in current_app.config["LANGUAGES"]:
         locale = None
     with force_locale(locale) if locale else nullcontext():
-        header = formats.headers(template.TEMPLATE_COLUMNS)
-        rows = iter([template.example_row()])
-        name = formats.safe_name(_("report template"))
+        header = formats.headers(columns)
+        rows = iter([example()])
+        name = formats.safe_name(str(name))
         if kind == "csv":
             return formats.csv_response(name, header, rows)
-        notes = template.instructions()
-        return formats.xlsx_response(name, _("Reports"), header, rows, notes=notes)
+        return formats.xlsx_response(name, str(sheet), header, rows, notes=notes())
 
 
 @bp.route("/imports/<token>")
@@ -180,3 +194,96 @@ def cancel(token: str):
     db.session.commit()
     flash(_("The upload is discarded. Nothing was written."), "success")
     return redirect(url_for(".upload"))
+
+
+# --- Villages to register ---
+
+
+@bp.route("/imports/villages/", methods=["GET", "POST"])
+@access.importers
+def upload_villages():
+    """Upload a spreadsheet of villages to register with their worker potential and
+    officials; the preview follows, nothing is written."""
+    form = VillagesUploadForm()
+    if form.validate_on_submit():
+        name = form.spreadsheet.data.filename
+        pending = files.keep(current_user, name, form.content, kind="villages")
+        db.session.commit()
+        return redirect(url_for(".preview_villages", token=pending.token))
+    status = 400 if form.errors else 200
+    return render_template("spreadsheets/upload_villages.html", form=form), status
+
+
+@bp.route("/imports/villages/template.<any(csv, xlsx):kind>")
+@access.importers
+def villages_template(kind: str):
+    """The columns and an example row, in Indonesian or English (?lang=)."""
+    return template_download(
+        kind,
+        formats.REGISTRATION_COLUMNS,
+        template.village_example_row,
+        template.village_instructions,
+        _l("village registration template"),
+        _l("Villages"),
+    )
+
+
+@bp.route("/imports/villages/<token>")
+@access.importers
+def preview_villages(token: str):
+    """The villages the kept file would register, or every problem by row and
+    column. Checked again on each view, against the data as it is now."""
+    pending = access.get_pending_import_or_404(current_user, token, "villages")
+    check = registrations.check(current_user, pending.filename, pending.content)
+    return villages_preview_page(pending, check)
+
+
+def villages_preview_page(pending, check, status: int = 200):
+    shown = request.args.get("show")
+    if shown not in VILLAGE_LISTS:
+        shown = "problems" if check.problems else "registrations"
+    return render_template(
+        "spreadsheets/preview_villages.html",
+        pending=pending,
+        check=check,
+        shown=shown,
+        page=paginate_list(getattr(check, shown)),
+    ), status
+
+
+@bp.route("/imports/villages/<token>/commit", methods=["POST"])
+@access.importers
+def commit_villages(token: str):
+    """Register the kept file's villages, all of them or none."""
+    pending = access.get_pending_import_or_404(current_user, token, "villages")
+    try:
+        check = registrations.commit(current_user, pending)
+        if check.can_commit:
+            db.session.commit()
+    except IntegrityError:  # one of them registered meanwhile (PostgreSQL)
+        db.session.rollback()
+        message = _(
+            "Some of the villages were registered meanwhile. Nothing was written: "
+            "check the preview."
+        )
+        flash(message, "error")
+        return redirect(url_for(".preview_villages", token=token))
+    if not check.can_commit:
+        flash(_("The file no longer passes the checks. Nothing was written."), "error")
+        return villages_preview_page(pending, check, 409)
+    registered = len(check.registrations)
+    message = ngettext(
+        "%(num)s village registered.", "%(num)s villages registered.", registered
+    )
+    flash(message, "success")
+    return redirect(url_for("villages.index"))
+
+
+@bp.route("/imports/villages/<token>/cancel", methods=["POST"])
+@access.importers
+def cancel_villages(token: str):
+    pending = access.get_pending_import_or_404(current_user, token, "villages")
+    files.discard(pending)
+    db.session.commit()
+    flash(_("The upload is discarded. Nothing was written."), "success")
+    return redirect(url_for(".upload_villages"))

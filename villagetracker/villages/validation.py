@@ -16,10 +16,10 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from .. import access, rules
-from ..extensions import db
+from .. import rules
 from ..i18n import format_number
-from ..models import Region, Report, User, Village
+from ..models import Report, User, Village
+from ..regions.queries import Registrable, registrable
 from ..status import locked_message, locking_designation
 from . import queries
 from .values import (  # noqa: F401 (Invalid, past_day: for the import's rows)
@@ -199,13 +199,20 @@ def officials_refused(values, kind: str, names: tuple[str, ...]) -> dict[str, st
     return {name: message for name in names if getattr(values, name) is not None}
 
 
-def check_registration(data: Mapping, user: User) -> Checked:
+def check_registration(
+    data: Mapping, user: User, known: Registrable | None = None
+) -> Checked:
     """A village to register by ``user``: one of the official list, in their scope,
-    not registered yet; with its first worker potential and its details."""
+    not registered yet; with its first worker potential and its details. ``known``
+    is what the rule needs of the code, looked up for a whole file at once by an
+    import (``regions.queries.registrable`` for ``user``); without it, the form's one
+    code is looked up the same way."""
     errors: dict[str, str] = {}
     code = take(data, errors, "region_code", str, _l("Choose a village."))
     if code is not None:
-        errors.update(registration_problems(user, code))
+        if known is None:
+            known = registrable(user, [code])
+        errors.update(registration_problems(known, code))
     potential = read_potential(data, errors)
     details = read_details(data, errors)
     if code is not None and "region_code" not in errors:
@@ -216,14 +223,13 @@ def check_registration(data: Mapping, user: User) -> Checked:
     return Checked(Registration(code, details, potential))
 
 
-def registration_problems(user: User, region_code: str) -> dict[str, str]:
-    """Why this code cannot be registered by this user; empty if it can."""
-    region = db.session.scalar(
-        access.regions_visible_to(user).where(Region.code == region_code)
-    )
-    if region is None or region.level != "village":
+def registration_problems(known: Registrable, region_code: str) -> dict[str, str]:
+    """Why this code cannot be registered by the user ``known`` was looked up for;
+    empty if it can."""
+    region = known.villages.get(region_code)
+    if region is None:
         return {"region_code": _l("Choose a village in your area from the list.")}
-    if db.session.get(Village, region.code) is not None:
+    if region_code in known.registered:
         return {"region_code": _l("%(name)s is already registered.", name=region.name)}
     return {}
 
