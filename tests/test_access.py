@@ -104,9 +104,9 @@ ROUTES = {
     "spreadsheets.preview": ("upload", "/imports/{token}"),
     "spreadsheets.commit": ("upload post", "/imports/{token}/commit"),
     "spreadsheets.cancel": ("upload post", "/imports/{token}/cancel"),
-    "spreadsheets.upload_villages": ("importer", "/imports/villages/"),
+    "spreadsheets.upload_villages": ("registrar", "/imports/villages/"),
     "spreadsheets.villages_template": (
-        "importer",
+        "registrar",
         "/imports/villages/template.xlsx",
     ),
     "spreadsheets.preview_villages": ("upload", "/imports/villages/{token}"),
@@ -554,11 +554,22 @@ def test_a_reviewer_cannot_set_another_regencys_target_or_a_districts(login):
 @pytest.mark.parametrize(
     "endpoint", [e for e, (kind, _) in ROUTES.items() if kind == "importer"]
 )
-def test_everyone_with_a_scope_may_import_reports_and_villages_into_it(
-    login, account, endpoint
-):
-    """Reports and villages to register alike: every row is checked against the
-    uploader's scope, so every role with one may upload (access.IMPORTERS)."""
+def test_everyone_with_a_scope_may_import_reports_into_it(login, account, endpoint):
+    """Every row is checked against the uploader's scope, so every role with one may
+    upload reports (access.IMPORTERS)."""
     session, user = login(**ACCOUNTS[account])
     assert user.role in access.IMPORTERS
     assert session.get(ROUTES[endpoint][1]).status_code == 200
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+@pytest.mark.parametrize(
+    "endpoint", [e for e, (kind, _) in ROUTES.items() if kind == "registrar"]
+)
+def test_only_those_who_may_register_a_village_import_villages_to_register(
+    login, account, endpoint
+):
+    """The same people as the registration form: officers and administrators."""
+    session, _ = login(**ACCOUNTS[account])
+    status = session.get(ROUTES[endpoint][1]).status_code
+    assert status == (200 if account in CHANGERS else 403)

@@ -196,11 +196,11 @@ def cancel(token: str):
     return redirect(url_for(".upload"))
 
 
-# --- Villages to register ---
+# --- Villages to register (by those who may register one through the form) ---
 
 
 @bp.route("/imports/villages/", methods=["GET", "POST"])
-@access.importers
+@access.village_changers
 def upload_villages():
     """Upload a spreadsheet of villages to register with their worker potential and
     officials; the preview follows, nothing is written."""
@@ -215,7 +215,7 @@ def upload_villages():
 
 
 @bp.route("/imports/villages/template.<any(csv, xlsx):kind>")
-@access.importers
+@access.village_changers
 def villages_template(kind: str):
     """The columns and an example row, in Indonesian or English (?lang=)."""
     return template_download(
@@ -229,7 +229,7 @@ def villages_template(kind: str):
 
 
 @bp.route("/imports/villages/<token>")
-@access.importers
+@access.village_changers
 def preview_villages(token: str):
     """The villages the kept file would register, or every problem by row and
     column. Checked again on each view, against the data as it is now."""
@@ -252,7 +252,7 @@ def villages_preview_page(pending, check, status: int = 200):
 
 
 @bp.route("/imports/villages/<token>/commit", methods=["POST"])
-@access.importers
+@access.village_changers
 def commit_villages(token: str):
     """Register the kept file's villages, all of them or none."""
     pending = access.get_pending_import_or_404(current_user, token, "villages")
@@ -280,7 +280,7 @@ def commit_villages(token: str):
 
 
 @bp.route("/imports/villages/<token>/cancel", methods=["POST"])
-@access.importers
+@access.village_changers
 def cancel_villages(token: str):
     pending = access.get_pending_import_or_404(current_user, token, "villages")
     files.discard(pending)
