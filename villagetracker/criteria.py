@@ -6,7 +6,7 @@ The rules that judge are in ``rules``; ``status`` moves villages by them.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from . import rules
 from .extensions import db
@@ -114,16 +114,23 @@ def standing(villages: list[Village]) -> dict[str, Standing]:
 
 
 def latest_reports(codes: list[str]) -> dict[str, Report]:
-    """Each village's latest report: the one of the date kept on the village row."""
+    """Each village's latest report, by its date: also while the village row is
+    still to follow it (``status.refresh_villages``)."""
     found = {}
     for start in range(0, len(codes), CHUNK):
-        query = (
-            select(Report)
-            .join(Village, Village.code == Report.village_code)
-            .where(
-                Report.village_code.in_(codes[start : start + CHUNK]),
-                Report.as_of == Village.latest_report_date,
-            )
+        chunk = codes[start : start + CHUNK]
+        newest = (
+            select(Report.village_code, func.max(Report.as_of).label("as_of"))
+            .where(Report.village_code.in_(chunk))
+            .group_by(Report.village_code)
+            .subquery()
+        )
+        query = select(Report).join(
+            newest,
+            and_(
+                Report.village_code == newest.c.village_code,
+                Report.as_of == newest.c.as_of,
+            ),
         )
         found.update(
             (report.village_code, report) for report in db.session.scalars(query)

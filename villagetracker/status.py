@@ -25,8 +25,6 @@ from .models import (
     utcnow,
 )
 
-CHUNK = 500  # codes per IN (...)
-
 # --- The threshold in force ---
 
 
@@ -96,7 +94,7 @@ def refresh_villages(villages: Iterable[Village]) -> list[Village]:
     for village in villages.values():
         touch(village)
     db.session.flush()
-    latest = _latest_reports(list(villages))
+    latest = criteria_module.latest_reports(list(villages))
     criteria = criteria_module.criteria_by_regency(
         village.regency_code for village in villages.values()
     )
@@ -107,29 +105,6 @@ def refresh_villages(villages: Iterable[Village]) -> list[Village]:
         if village.status == rules.Status.QUALIFYING != before:
             qualifying.append(village)
     return qualifying
-
-
-def _latest_reports(codes: list[str]) -> dict[str, Report]:
-    found = {}
-    for start in range(0, len(codes), CHUNK):
-        chunk = codes[start : start + CHUNK]
-        newest = (
-            select(Report.village_code, func.max(Report.as_of).label("as_of"))
-            .where(Report.village_code.in_(chunk))
-            .group_by(Report.village_code)
-            .subquery()
-        )
-        query = select(Report).join(
-            newest,
-            and_(
-                Report.village_code == newest.c.village_code,
-                Report.as_of == newest.c.as_of,
-            ),
-        )
-        found.update(
-            (report.village_code, report) for report in db.session.scalars(query)
-        )
-    return found
 
 
 def follow_latest(village: Village, latest: Report | None, criteria) -> None:

@@ -20,8 +20,15 @@ from ..web.pagination import paginate_list
 from . import bp, exports, files, formats, imports, registrations, template
 from .forms import UploadForm, VillagesUploadForm
 
-LISTS = ("problems", "additions", "corrections")
-VILLAGE_LISTS = ("problems", "registrations")
+# Each kind of upload's preview: its template, the lists it shows and the first
+# one shown when the file has no problems.
+PREVIEWS = {
+    "reports": (
+        "spreadsheets/preview.html",
+        ("problems", "additions", "corrections"),
+    ),
+    "villages": ("spreadsheets/preview_villages.html", ("problems", "registrations")),
+}
 
 
 def listed_villages():
@@ -76,14 +83,18 @@ def export_reports(kind: str):
 @access.importers
 def upload():
     """Upload a spreadsheet of reports; the preview follows, nothing is written."""
-    form = UploadForm()
+    page = "spreadsheets/upload.html"
+    return keep_upload(UploadForm(), "reports", ".preview", page)
+
+
+def keep_upload(form, kind: str, preview: str, template: str):
+    """Keep a valid upload of this kind for its preview; else the page again."""
     if form.validate_on_submit():
         name = form.spreadsheet.data.filename
-        pending = files.keep(current_user, name, form.content)
+        pending = files.keep(current_user, name, form.content, kind=kind)
         db.session.commit()
-        return redirect(url_for(".preview", token=pending.token))
-    status = 400 if form.errors else 200
-    return render_template("spreadsheets/upload.html", form=form), status
+        return redirect(url_for(preview, token=pending.token))
+    return render_template(template, form=form), 400 if form.errors else 200
 
 
 @bp.route("/imports/template.<any(csv, xlsx):kind>")
@@ -126,11 +137,13 @@ def preview(token: str):
 
 
 def preview_page(pending, check, status: int = 200):
+    """The preview of a kept upload, of its kind, showing one of its lists."""
+    template, lists = PREVIEWS[pending.kind]
     shown = request.args.get("show")
-    if shown not in LISTS:
-        shown = "problems" if check.problems else "additions"
+    if shown not in lists:
+        shown = lists[0] if check.problems else lists[1]
     return render_template(
-        "spreadsheets/preview.html",
+        template,
         pending=pending,
         check=check,
         shown=shown,
@@ -204,14 +217,8 @@ def cancel(token: str):
 def upload_villages():
     """Upload a spreadsheet of villages to register with their worker potential and
     officials; the preview follows, nothing is written."""
-    form = VillagesUploadForm()
-    if form.validate_on_submit():
-        name = form.spreadsheet.data.filename
-        pending = files.keep(current_user, name, form.content, kind="villages")
-        db.session.commit()
-        return redirect(url_for(".preview_villages", token=pending.token))
-    status = 400 if form.errors else 200
-    return render_template("spreadsheets/upload_villages.html", form=form), status
+    page = "spreadsheets/upload_villages.html"
+    return keep_upload(VillagesUploadForm(), "villages", ".preview_villages", page)
 
 
 @bp.route("/imports/villages/template.<any(csv, xlsx):kind>")
@@ -235,20 +242,7 @@ def preview_villages(token: str):
     column. Checked again on each view, against the data as it is now."""
     pending = access.get_pending_import_or_404(current_user, token, "villages")
     check = registrations.check(current_user, pending.filename, pending.content)
-    return villages_preview_page(pending, check)
-
-
-def villages_preview_page(pending, check, status: int = 200):
-    shown = request.args.get("show")
-    if shown not in VILLAGE_LISTS:
-        shown = "problems" if check.problems else "registrations"
-    return render_template(
-        "spreadsheets/preview_villages.html",
-        pending=pending,
-        check=check,
-        shown=shown,
-        page=paginate_list(getattr(check, shown)),
-    ), status
+    return preview_page(pending, check)
 
 
 @bp.route("/imports/villages/<token>/commit", methods=["POST"])
@@ -270,7 +264,7 @@ def commit_villages(token: str):
         return redirect(url_for(".preview_villages", token=token))
     if not check.can_commit:
         flash(_("The file no longer passes the checks. Nothing was written."), "error")
-        return villages_preview_page(pending, check, 409)
+        return preview_page(pending, check, 409)
     registered = len(check.registrations)
     message = ngettext(
         "%(num)s village registered.", "%(num)s villages registered.", registered

@@ -19,8 +19,10 @@ def village_page(village, code: int = 200, conflict: str | None = None, **failed
     is passed in to show its errors and what was typed; if that decision no longer
     fits the village, the page says so instead. The other forms are made fresh."""
     record = queries.record_of(village)
-    in_force = criteria.criteria_for(village.regency_code)
-    threshold = in_force.threshold_tenths
+    standing = criteria.standing([village]).get(village.code)
+    in_force = (
+        standing.criteria if standing else criteria.criteria_for(village.regency_code)
+    )
     active = record.valid_designation
     forms = {}
     if access.can_review(current_user):
@@ -33,8 +35,8 @@ def village_page(village, code: int = 200, conflict: str | None = None, **failed
         village=village,
         reports=record.reports,
         potentials=record.potentials,
-        threshold=threshold,
-        chart=coverage_chart(record.reports, threshold),
+        threshold=in_force.threshold_tenths,
+        chart=coverage_chart(record.reports, in_force.threshold_tenths),
         trail=paginate(village.audit_trail()),
         context=region_context(village.code),
         designations=record.designations,
@@ -42,7 +44,7 @@ def village_page(village, code: int = 200, conflict: str | None = None, **failed
         conflict=conflict,
         watched=queries.watched_potential_changes([village])[village.code],
         criteria=in_force,
-        standing=criteria.standing([village]).get(village.code),
+        standing=standing,
         **forms,
     ), code
 
