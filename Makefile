@@ -17,11 +17,15 @@ endif
 
 .PHONY: run test audit bench install install-test translations messages lint format clean
 
-## run: install, migrate, load the regions and demo logins, serve on 127.0.0.1:5000
+## run: install, migrate, load the regions and demo logins, then serve on 127.0.0.1:5000
+## with a job worker beside the server (its queue in instance/jobs.sqlite3); Ctrl-C
+## stops both
 run: install
 	VILLAGETRACKER_ENV=development $(FLASK) db upgrade
 	VILLAGETRACKER_ENV=development $(FLASK) regions load
 	VILLAGETRACKER_ENV=development $(FLASK) demo
+	VILLAGETRACKER_ENV=development $(FLASK) jobs work --workers 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	VILLAGETRACKER_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
 ## test: the whole suite (browser tests need Debian's chromium); DB=postgres for PostgreSQL

@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         certificates,
         dashboards,
+        jobs,
         main,
         regions,
         review,
@@ -54,7 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         certificates,
         dashboards,
         spreadsheets,
+        jobs,
     ):
         app.register_blueprint(area.bp)
+    jobs.queue.init_app(app)
     demo.refuse_published_passwords(app)
     return app

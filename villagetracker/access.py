@@ -15,12 +15,14 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from .extensions import db
 from .models import (
     Designation,
+    Job,
     PendingImport,
     Region,
     Report,
     Role,
     User,
     Village,
+    utcnow,
 )
 
 
@@ -197,6 +199,29 @@ def get_pending_import_or_404(
     if pending is None:
         abort(404)
     return pending
+
+
+def get_job_or_404(user: User, token: str) -> Job:
+    """A job: only the one who asked for it sees it."""
+    job = db.session.scalar(
+        select(Job).where(Job.token == token, Job.user_id == user.id)
+    )
+    if job is None:
+        abort(404)
+    return job
+
+
+def get_job_file_or_404(user: User, token: str) -> Job:
+    """A file a job made, for the one who asked, while it is kept (a day), and only
+    while the area it covers is still theirs: an officer moved to another regency
+    since no longer downloads the old one's export."""
+    job = get_job_or_404(user, token)
+    if job.file_until is None or job.file_until < utcnow():
+        abort(404)
+    area = job.params.get("area") or ""
+    if not (scope_roots(user) is None if not area else code_in_scope(user, area)):
+        abort(404)
+    return job
 
 
 def users_visible_to(user: User) -> Select[tuple[User]]:

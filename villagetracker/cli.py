@@ -26,6 +26,20 @@ from .villages import evidence
 regions_cli = AppGroup("regions", help="The official Kemendagri region list.")
 users_cli = AppGroup("users", help="Accounts.")
 evidence_cli = AppGroup("evidence", help="Evidence files behind reports.")
+jobs_cli = AppGroup("jobs", help="The job worker.")
+
+
+@jobs_cli.command("work")
+@click.option("--workers", default=2, show_default=True, help="Jobs run at a time.")
+def work_command(workers: int) -> None:
+    """Run the job worker: the queued jobs, each in a process of its own, and the
+    schedule (stalled jobs each minute, tidying each day). Stops on Ctrl-C or
+    SIGTERM once its running jobs end."""
+    from .jobs import queue
+
+    if queue.immediate():
+        raise click.UsageError("VILLAGETRACKER_QUEUE_URL=immediate has no worker.")
+    queue.worker(workers)
 
 
 @regions_cli.command("load")
@@ -196,6 +210,7 @@ def evidence_check_command(remove: bool) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(evidence_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -86,60 +86,61 @@ document.addEventListener("DOMContentLoaded", () => {
   window.addEventListener("afterprint", fit);
 });
 
-// Downloads that take a while (a PDF of many certificates): say that it is being
-// prepared and how much has arrived, then save it. Without JavaScript the link (or
-// the form, for a download that is recorded) is an ordinary download.
+// A job's page: ask every second or two how far the job is and show it without
+// reloading; when it ends, go on to the page it leads to (an import's preview) or
+// load this one again for its outcome. The status line is announced at each tenth
+// of the way and when the job ends, not at every answer. Without JavaScript the page
+// says so and a link looks again.
 document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("a[data-download], form[data-download]").forEach((link) => {
-    // The status line nearest the link: in the same box or one that holds it.
-    let box = link.parentElement;
-    while (box && !box.querySelector(".download-status")) box = box.parentElement;
-    const status = box && box.querySelector(".download-status");
-    if (!status) return;
-    const isForm = link.tagName === "FORM";
-    link.addEventListener(isForm ? "submit" : "click", async (event) => {
-      event.preventDefault();
-      if (link.getAttribute("aria-disabled") === "true") return;
-      link.setAttribute("aria-disabled", "true");
-      status.textContent = link.dataset.download;
-      try {
-        const response = await fetch(isForm ? link.action : link.href, isForm
-          ? { method: "POST", body: new FormData(link), credentials: "same-origin" }
-          : { credentials: "same-origin" });
-        if (!response.ok) throw new Error(String(response.status));
-        const reader = response.body.getReader();
-        const chunks = [];
-        let received = 0;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          chunks.push(value);
-          received += value.length;
-          status.textContent = `${link.dataset.download} ${Math.round(received / 1024)} KB`;
+  const box = document.querySelector("[data-job]");
+  if (!box) return;
+  box.querySelectorAll(".no-js-only").forEach((link) => { link.hidden = true; });
+  if (box.dataset.follow) {
+    window.location.replace(box.dataset.follow);
+    return;
+  }
+  if (box.dataset.state === "done" || box.dataset.state === "failed") return;
+  const bar = box.querySelector("progress");
+  const status = box.querySelector(".job-status");
+  let delay = 500;
+  let tenth = -1;
+  const ask = async () => {
+    try {
+      const response = await fetch(box.dataset.job, {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      if (response.ok) {
+        const job = await response.json();
+        if (job.total && bar) {
+          bar.max = job.total;
+          bar.value = job.done;
+          bar.textContent = job.text;
         }
-        const disposition = response.headers.get("Content-Disposition") || "";
-        const name = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || "download";
-        const type = response.headers.get("Content-Type") || "application/octet-stream";
-        const url = URL.createObjectURL(new Blob(chunks, { type }));
-        const save = document.createElement("a");
-        save.href = url;
-        save.download = name;
-        document.body.append(save);
-        save.click();
-        save.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 60000);
-        status.textContent = link.dataset.done || "";
-      } catch (error) {
-        status.textContent = link.dataset.failed || "";
-        // Let the server's own page say what is wrong.
-        if (isForm) link.submit(); else window.location.href = link.href;
-      } finally {
-        link.removeAttribute("aria-disabled");
+        const now = job.total ? Math.floor((job.done * 10) / job.total) : 0;
+        if (now !== tenth || job.state !== box.dataset.state) status.textContent = job.text;
+        tenth = now;
+        box.dataset.state = job.state;
+        if (job.state === "done" && job.next && job.follow) {
+          window.location.replace(job.next);
+          return;
+        }
+        if (job.state === "done" || job.state === "failed") {
+          window.location.reload();
+          return;
+        }
       }
-    });
-  });
-  // A form whose answer takes a while (reading or importing a spreadsheet) says it
-  // is working and cannot be sent twice.
+    } catch (error) {
+      // A slow or lost connection: ask again a little later.
+    }
+    delay = Math.min(delay * 1.5, 3000);
+    setTimeout(ask, delay);
+  };
+  setTimeout(ask, delay);
+});
+
+// A form whose answer takes a while (sending a spreadsheet) says it is working and
+// cannot be sent twice.
+document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-busy]").forEach((form) => {
     form.addEventListener("submit", () => {
       const status = form.querySelector(".busy-status");

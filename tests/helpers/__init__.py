@@ -33,6 +33,8 @@ def app_config(database_url, folder, **overrides) -> dict:
         "EVIDENCE_DIR": str(Path(folder) / "evidence"),
         # Hashing is deliberately slow; the suite hashes hundreds of passwords.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Jobs run at once in the test's process; tests/jobs runs a real worker.
+        "QUEUE_URL": "immediate",
         **overrides,
     }
 

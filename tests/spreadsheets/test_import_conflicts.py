@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import CSRF_FIELD
+from tests.helpers.jobs import kept_and_checked
 from tests.helpers.review import approve
 from tests.helpers.servers import http_session
 from tests.helpers.villages import report_form, report_values
 from villagetracker.extensions import db
 from villagetracker.models import PendingImport, Report, Role
-from villagetracker.spreadsheets import files as import_files
 from villagetracker.spreadsheets import imports
 from villagetracker.villages import service as village_service
 
@@ -69,11 +69,14 @@ def previewed(session, rows) -> str:
 
 
 def confirm(session, token: str):
-    """(where the confirmation led, the page shown there)."""
+    """(where the confirmation's job leads, the job's page: what it says)."""
     response = session.post(f"/imports/{token}/commit")
     location = response.headers.get("Location", "")
-    page = session.get(location).get_data(as_text=True) if location else ""
-    return location, page
+    if not location:
+        return "", ""
+    page = session.get(location).get_data(as_text=True)
+    state = session.get(location + ".json").get_json()
+    return state["next"] or "", page
 
 
 def active_on(code: str, day: date) -> int | None:
@@ -193,7 +196,7 @@ def test_an_import_commits_while_officers_log_other_dates_of_its_villages(
         register(code, potential=1000)
     uploader = make_user(Role.OFFICER, region="36.03")
     rows = [line(code, str(day), 500) for code in VILLAGES for day in IMPORT_DAYS]
-    pending = import_files.keep(uploader, "laporan.csv", to_csv(rows))
+    pending = kept_and_checked(uploader, "laporan.csv", to_csv(rows))
     db.session.commit()
     token = pending.token
     importer = http_session(live_server, uploader.username)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import PASSWORD, Browser, app_config
+from tests.helpers.jobs import followed
 from tests.helpers.review import approve
 from tests.helpers.villages import registration, report_form
 from villagetracker import create_app, rules
@@ -288,8 +289,8 @@ def test_an_import_shows_what_it_would_do_then_writes_it_all(tangerang, officer)
         + ["reports.import"]
     )
     assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0
-    home = officer.get("/villages/").get_data(as_text=True)
-    assert "1 desa kini memenuhi syarat." in home
+    outcome = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 desa kini memenuhi syarat." in outcome
 
 
 def preview_tiles(text: str) -> list[int]:
@@ -346,16 +347,18 @@ def test_a_file_that_cannot_be_read_changes_nothing_and_says_why(
     tangerang, officer, content, name, why
 ):
     before = counts()
-    response = upload(officer, content, name)
+    response = followed(officer, upload(officer, content, name))
     assert response.status_code == 400
     assert why in response.get_data(as_text=True)
     assert counts() == before
-    assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0
+    # The upload stays for its page to say why, without the file.
+    assert db.session.scalars(select(PendingImport.content)).all() == [b""]
 
 
 def test_unknown_columns_are_named(tangerang, officer):
     header = template_header(officer) + ["Tanda tangan"]
     response = upload(officer, to_csv([header, row(KRESEK, "2025-09-30", 1)]))
+    response = followed(officer, response)
     assert response.status_code == 400
     assert "Kolom yang tidak dikenal: Tanda tangan." in response.get_data(as_text=True)
 
@@ -439,10 +442,9 @@ def test_the_data_is_checked_again_when_the_import_is_confirmed(tangerang, offic
         "/villages/36.03.06.2003/reports/new", report_form(800, as_of="2025-09-30")
     )
     refused = officer.post(f"/imports/{token}/commit")
-    assert refused.headers["Location"].endswith(f"/imports/{token}")
-    assert "36.03.06.2003" in officer.get(refused.headers["Location"]).get_data(
-        as_text=True
-    )
+    outcome = officer.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "36.03.06.2003" in outcome
+    assert f"/imports/{token}" in outcome  # back to the preview, checked again
     officer.post(f"/imports/{token}/commit")
     db.session.expire_all()
     report = db.session.scalar(

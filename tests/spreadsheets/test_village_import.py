@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from tests.helpers.jobs import followed, kept_and_checked
 from villagetracker.extensions import db
 from villagetracker.models import (
     AuditEvent,
@@ -20,7 +21,6 @@ from villagetracker.models import (
     Village,
     WorkerPotential,
 )
-from villagetracker.spreadsheets import files
 from villagetracker.spreadsheets.formats import REGISTRATION_COLUMNS, headers
 
 KRESEK = "36.03.06.2018"
@@ -132,7 +132,8 @@ def test_a_file_of_villages_is_previewed_then_registered_with_potential_and_offi
 
     response = officer.post(f"/imports/villages/{token}/commit")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/villages/"
+    outcome = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "4 villages registered." in outcome
     pasir_ampo = db.session.get(Village, PASIR_AMPO)
     assert (pasir_ampo.head_name, pasir_ampo.contact_phone, pasir_ampo.notes) == (
         "Haji Udin",
@@ -168,7 +169,6 @@ def test_a_file_of_villages_is_previewed_then_registered_with_potential_and_offi
     assert event.actor_id == officer.user.id
     assert count(PendingImport) == 0
     page = officer.get("/villages/").get_data(as_text=True)
-    assert "4 villages registered." in page
     assert f'href="/villages/{RENGED}"' in page
 
 
@@ -275,7 +275,9 @@ def test_a_village_registered_after_the_preview_stops_the_import(officer, regist
     token, _preview = preview_of(officer, to_csv([row(PASIR_AMPO), row(RANCAILAT)]))
     register(RANCAILAT)  # by another officer, meanwhile
     response = officer.post(f"/imports/villages/{token}/commit")
-    assert response.status_code == 409
+    outcome = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was written: check the preview." in outcome
+    response = officer.get(f"/imports/villages/{token}")  # checked again
     assert listed(response) == [
         ["3", "Village code", RANCAILAT, "Rancailat is already registered."]
     ]
@@ -296,11 +298,11 @@ def test_a_discarded_upload_writes_nothing(officer):
 
 def test_a_file_of_reports_is_refused_as_a_whole_naming_the_missing_columns(officer):
     reports = officer.get("/imports/template.csv?lang=en").get_data()
-    response = upload(officer, reports)
+    response = followed(officer, upload(officer, reports))
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Missing columns: Village head&#39;s name, Worker potential" in text
-    assert count(PendingImport) == 0
+    assert db.session.scalars(select(PendingImport.content)).all() == [b""]
 
 
 @pytest.mark.parametrize(
@@ -352,9 +354,10 @@ def test_an_upload_is_seen_only_by_the_one_who_made_it(officer, login):
 
 def test_a_token_is_confirmed_only_as_what_it_was_uploaded_as(officer):
     user = officer.user
-    villages = files.keep(user, "desa.csv", to_csv([row(PASIR_AMPO)]), "villages")
+    content = to_csv([row(PASIR_AMPO)])
+    villages = kept_and_checked(user, "desa.csv", content, "villages")
     reports = officer.get("/imports/template.csv?lang=en").get_data()
-    reports = files.keep(user, "laporan.csv", reports, "reports")
+    reports = kept_and_checked(user, "laporan.csv", reports, "reports")
     db.session.commit()
     villages, reports = villages.token, reports.token
     for path in (f"/imports/{villages}", f"/imports/villages/{reports}"):

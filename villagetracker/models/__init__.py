@@ -4,15 +4,20 @@ a module for each area's tables."""
 from .accounts import AuditEvent, LoginFailure, Role, User, user_district
 from .base import utcnow
 from .designations import Designation, DesignationSequence
+from .jobs import Job, JobFilePart, JobState
 from .regions import Level, Region
 from .settings import ProgrammeSetting, RegencySetting, RegionPotential
-from .spreadsheets import PendingImport
+from .spreadsheets import ImportRow, PendingImport
 from .villages import Report, Village, WorkerPotential
 
 __all__ = [
     "AuditEvent",
     "Designation",
     "DesignationSequence",
+    "ImportRow",
+    "Job",
+    "JobFilePart",
+    "JobState",
     "Level",
     "LoginFailure",
     "PendingImport",

@@ -4,13 +4,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms.validators import ValidationError
 
-from . import files, imports, registrations
-
 
 class UploadForm(FlaskForm):
-    """A spreadsheet of reports; ``layout`` says which columns it must have."""
+    """A spreadsheet of reports."""
 
-    layout = imports.LAYOUT
     spreadsheet = FileField(
         _l("Spreadsheet (CSV or XLSX)"),
         description=_l("With the template's columns, at most 20,000 rows."),
@@ -18,8 +15,10 @@ class UploadForm(FlaskForm):
     )
 
     def validate_spreadsheet(self, field) -> None:
-        """A file, not too large, whose headings and rows can be read: read at most
-        one byte past the limit, so that a larger file costs nothing more."""
+        """A file, not too large: read at most one byte past the limit, so that a
+        larger file costs nothing more. Its headings and rows are read by the job
+        worker (the check), never by a web worker: a hostile file costs the web
+        nothing."""
         upload = field.data
         if not upload or not getattr(upload, "filename", None):
             raise ValidationError(_l("Choose a file."))
@@ -29,12 +28,7 @@ class UploadForm(FlaskForm):
             raise ValidationError(
                 _l("The file is larger than %(size)s MB.", size=limit // 1024 // 1024)
             )
-        _, problem = files.read_records(upload.filename, self.content, self.layout)
-        if problem:
-            raise ValidationError(problem)
 
 
 class VillagesUploadForm(UploadForm):
     """A spreadsheet of villages to register."""
-
-    layout = registrations.LAYOUT

@@ -10,7 +10,7 @@ qualify exactly as through the form.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -22,12 +22,14 @@ from ..models import PendingImport, Report, User
 from ..villages import queries as village_queries
 from ..villages import service, validation
 from ..villages.service import ReportChange
-from . import files, messages
+from . import checked, files, messages
 from .formats import OLD_HEADINGS, REPORT_COLUMNS
 from .limits import echo
 from .template import EXAMPLE_NOTE
 
 CHUNK = 500  # codes per IN (...)
+CHANGES = ("additions", "corrections")  # the lists of rows that write a report
+PROGRESS_EVERY = 500  # rows checked between two words of progress
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # Columns added to the template with migration 0006: a file made from the template
 # before may leave them out, and counts none there.
@@ -67,6 +69,9 @@ class Check:
     now_qualifying: int = 0  # villages the committed reports made qualifying
     # Rows whose village and date changed since the preview (found on confirming).
     conflicts: list[RowProblem] = field(default_factory=list)
+    # The revision of each village the file names, as checked: the confirmation
+    # checks again the rows of those whose revision moved since.
+    revisions: dict[str, int] = field(default_factory=dict)
 
     @property
     def can_commit(self) -> bool:
@@ -82,15 +87,19 @@ class Check:
         return len(self.additions) + len(self.corrections)
 
 
-def check(user: User, filename: str, content: bytes) -> Check:
-    """Read and check a file; nothing is written."""
+def check(user: User, filename: str, content: bytes, say=None) -> Check:
+    """Read and check a file; nothing is written. ``say(done, total)`` hears how
+    many rows are checked."""
     records, problem = files.read_records(filename, content, LAYOUT)
     if problem:
         return Check(file_problem=problem)
-    return _summary(len(records), _outcomes(user, records)[0])
+    outcomes, villages = _outcomes(user, records, say)
+    result = _summary(len(records), outcomes)
+    result.revisions = {code: village.revision for code, village in villages.items()}
+    return result
 
 
-def _outcomes(user: User, records: list[tuple[int, dict]]) -> tuple[dict, dict]:
+def _outcomes(user: User, records: list[tuple[int, dict]], say=None):
     """Each row's outcome by its number (its problems, its change, or None), and
     the villages the rows name that the user may see."""
     days = {_day(record["as_of"]) for _, record in records} - {None}
@@ -98,10 +107,13 @@ def _outcomes(user: User, records: list[tuple[int, dict]]) -> tuple[dict, dict]:
     loaded = village_queries.facts_of_villages(user, codes, days)
     seen: dict[tuple[str, date], int] = {}  # (code, day) -> the first row with them
     examples = example_notes()
-    outcomes = {
-        number: _check_row(number, record, loaded, seen, examples)
-        for number, record in records
-    }
+    outcomes = {}
+    for done, (number, record) in enumerate(records, 1):
+        outcomes[number] = _check_row(number, record, loaded, seen, examples)
+        if say is not None and done % PROGRESS_EVERY == 0:
+            say(done, len(records))
+    if say is not None:
+        say(len(records), len(records))
     return outcomes, loaded.villages
 
 
@@ -191,41 +203,50 @@ def _same(report: Report, values: validation.ReportInput) -> bool:
     )
 
 
-def commit(user: User, pending: PendingImport) -> Check:
-    """Check the kept file again and, if every row passes and none of the rows it
-    writes changed since the preview, write all its reports at once. Returns the
-    check: when it cannot commit, nothing was written. The caller commits.
+def commit(user: User, pending: PendingImport, say=None) -> Check:
+    """Write the kept check's reports, all at once, if none of the rows it writes
+    changed since the check. Returns the check: when it cannot commit, nothing was
+    written. The caller commits.
 
-    The file is checked first without a lock (the long part: every row through the
-    report validation). Then its villages are locked (``locks.lock_villages``; on
-    SQLite the database's write lock) and read afresh, and the rows of every village
-    whose revision moved meanwhile (any report, correction, potential or decision
-    raises it) are checked again; the rest holds as checked. So the lock is held for
-    the writes and little more, and nothing can change those villages in between.
-    Reports logged meanwhile for other dates of the file's villages do not stop the
-    import; a report logged or corrected for one of its own village and dates, or a
-    designation of one of its villages, does (``Check.conflicts``)."""
-    records, problem = files.read_records(pending.filename, pending.content, LAYOUT)
-    if problem:
-        return Check(file_problem=problem)
-    outcomes, villages = _outcomes(user, records)
-    revisions = {code: village.revision for code, village in villages.items()}
+    The file's villages are locked and read afresh (``locks.lock_villages``; on
+    SQLite the database's write lock). The rows of a village whose revision is as
+    the check found it (any report, correction, potential or decision raises it)
+    are written as checked; the rows of the villages that moved are read from the
+    file and checked again. So the lock is held for the writes and little more,
+    and nothing can change those villages in between. Reports logged meanwhile for
+    other dates of the file's villages do not stop the import; a report logged or
+    corrected for one of its own village and dates, or a designation of one of its
+    villages, does (``Check.conflicts``)."""
+    revisions = (pending.summary or {}).get("revisions", {})
     locked = locks.lock_villages(revisions)
     moved = {
         code
         for code, revision in revisions.items()
         if code not in locked or locked[code].revision != revision
     }
+    kept = [row for row in checked.rows_of(pending, CHANGES) if row.code not in moved]
+    reports = village_queries.reports_by_id(
+        [row.values["report_id"] for row in kept if row.values["report_id"]]
+    )
+    outcomes = {row.row: _kept_change(row, locked, reports) for row in kept}
+    again = {}
     if moved:
-        again = [(number, rec) for number, rec in records if rec["code"] in moved]
-        outcomes.update(_outcomes(user, again)[0])
-    result = _summary(len(records), outcomes)
+        records, problem = files.read_records(pending.filename, pending.content, LAYOUT)
+        if problem:
+            return Check(file_problem=problem)
+        moved_records = [
+            (n, record) for n, record in records if record["code"] in moved
+        ]
+        again = _outcomes(user, moved_records)[0]
+        outcomes.update(again)
+    result = _summary(pending.summary["rows"], outcomes)
+    result.unchanged = result.rows - result.changes
     if result.can_commit:
-        changes = result.additions + result.corrections
-        result.conflicts = changed_since(changes, pending.created_at)
-    if not result.can_commit:  # nothing written; the lock goes with the request
+        rechecked = [outcome for outcome in again.values() if _is_change(outcome)]
+        result.conflicts = changed_since(rechecked, pending.checked_at)
+    if not result.can_commit:  # nothing written; the lock goes with the job
         return result
-    saved = service.save_reports(user, result.additions + result.corrections)
+    saved = service.save_reports(user, result.additions + result.corrections, say)
     result.now_qualifying = len(saved.now_qualifying)
     counts = {
         "added": len(result.additions),
@@ -234,6 +255,63 @@ def commit(user: User, pending: PendingImport) -> Check:
     }
     files.record_import(pending, "reports.import", counts)
     return result
+
+
+def _is_change(outcome) -> bool:
+    return outcome is not None and not isinstance(outcome, list)
+
+
+# --- The check kept row by row (``checked``) ---
+
+
+def kept_rows(result: Check) -> list[dict]:
+    """The check's rows as ``checked.keep`` keeps them."""
+    rows = checked.problem_rows(result.problems)
+    for name in CHANGES:
+        for change in getattr(result, name):
+            values = asdict(change.values)
+            values["as_of"] = change.values.as_of.isoformat()
+            report = change.report
+            values.update(
+                report_id=report.id if report is not None else None,
+                before=report.active_participants if report is not None else None,
+                potential=change.potential,
+                coverage_tenths=change.coverage_tenths,
+            )
+            village = change.village
+            rows.append(
+                {
+                    "list": name,
+                    "row": change.row,
+                    "code": village.code,
+                    "values": values,
+                    "revision": village.revision,
+                }
+            )
+    return rows
+
+
+def kept_summary(result: Check) -> dict:
+    return {
+        "rows": result.rows,
+        "unchanged": result.unchanged,
+        "file_problem": result.file_problem,
+        "revisions": result.revisions,
+    }
+
+
+def _kept_change(row, villages: dict, reports: dict) -> RowChange:
+    values = dict(row.values)
+    report_id, potential = values.pop("report_id"), values.pop("potential")
+    del values["before"], values["coverage_tenths"]
+    values["as_of"] = date.fromisoformat(values["as_of"])
+    return RowChange(
+        villages[row.code],
+        validation.ReportInput(**values),
+        reports.get(report_id),
+        potential,
+        row=row.row,
+    )
 
 
 def changed_since(changes: list[RowChange], since) -> list[RowProblem]:

@@ -22,10 +22,10 @@ from ..i18n import SOURCE_LABELS
 from ..models import PendingImport, Region, User
 from ..regions import queries as region_queries
 from ..villages import service, validation
-from . import files
+from . import checked, files
 from .files import normal
 from .formats import REGISTRATION_COLUMNS
-from .imports import RowProblem, example_notes, iso_day
+from .imports import PROGRESS_EVERY, RowProblem, example_notes, iso_day
 from .limits import echo
 
 REQUIRED = ("code", "head_name", "worker_potential", "source", "potential_as_of")
@@ -56,12 +56,13 @@ class Check:
         return not self.file_problem and not self.problems and bool(self.registrations)
 
 
-def check(user: User, filename: str, content: bytes) -> Check:
-    """Read and check a file; nothing is written."""
+def check(user: User, filename: str, content: bytes, say=None) -> Check:
+    """Read and check a file; nothing is written. ``say(done, total)`` hears how
+    many rows are checked."""
     records, problem = files.read_records(filename, content, LAYOUT)
     if problem:
         return Check(file_problem=problem)
-    return _checked(user, records)
+    return _checked(user, records, say)
 
 
 @dataclass
@@ -75,17 +76,19 @@ class _FileFacts:
     seen: dict[str, int] = field(default_factory=dict)  # code -> its first row
 
 
-def _checked(user: User, records: list[tuple[int, dict]]) -> Check:
+def _checked(user: User, records: list[tuple[int, dict]], say=None) -> Check:
     codes = {record["code"].strip() for _number, record in records} - {""}
     known = region_queries.registrable(user, codes)
     facts = _FileFacts(user, known, _source_keys(), example_notes())
     result = Check(rows=len(records))
-    for number, record in records:
+    for done, (number, record) in enumerate(records, 1):
         outcome = _check_row(number, record, facts)
         if isinstance(outcome, RowRegistration):
             result.registrations.append(outcome)
         else:
             result.problems += outcome
+        if say is not None and done % PROGRESS_EVERY == 0:
+            say(done, len(records))
     return result
 
 
@@ -151,10 +154,39 @@ def _problem(row: int, key: str, record: dict, message) -> RowProblem:
     return RowProblem(row, LAYOUT.label(key), echo(record.get(key, "")), str(message))
 
 
+def kept_rows(result: Check) -> list[dict]:
+    """The check's rows as ``checked.keep`` keeps them."""
+    rows = checked.problem_rows(result.problems)
+    for registration in result.registrations:
+        details, potential = registration.values.details, registration.values.potential
+        values = {
+            "name": registration.region.name,
+            "head_name": details.head_name,
+            "worker_potential": potential.worker_potential,
+            "source": potential.source,
+            "as_of": potential.as_of.isoformat(),
+        }
+        code = registration.region.code
+        rows.append(
+            {
+                "list": "registrations",
+                "row": registration.row,
+                "code": code,
+                "values": values,
+            }
+        )
+    return rows
+
+
+def kept_summary(result: Check) -> dict:
+    return {"rows": result.rows, "file_problem": result.file_problem}
+
+
 def commit(user: User, pending: PendingImport) -> Check:
     """Check the kept file again and, if every row passes, register all its villages
-    at once. Returns the check: when it cannot commit, nothing was written. The
-    caller commits.
+    at once. (The check is quick, a second for a regency: unlike the reports' it is
+    not kept for the confirmation.) Returns the check: when it cannot commit,
+    nothing was written. The caller commits.
 
     The file is checked first without a lock (the long part: every row through the
     registration rule). Then the database's write lock is taken

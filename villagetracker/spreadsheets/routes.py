@@ -4,20 +4,18 @@ villages to register loaded from a file (upload, preview, confirm)."""
 from contextlib import nullcontext
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access
 from ..extensions import db
 from ..i18n import format_number, local_today
+from ..jobs import pages, service
 from ..villages import queries as village_queries
 from ..web.errors import render_error
-from ..web.pagination import paginate_list
-from . import bp, exports, files, formats, imports, registrations, template
+from . import bp, checked, exports, files, formats, template
 from .forms import UploadForm, VillagesUploadForm
 
 # Each kind of upload's preview: its template, the lists it shows and the first
@@ -84,16 +82,18 @@ def export_reports(kind: str):
 def upload():
     """Upload a spreadsheet of reports; the preview follows, nothing is written."""
     page = "spreadsheets/upload.html"
-    return keep_upload(UploadForm(), "reports", ".preview", page)
+    return keep_upload(UploadForm(), "reports", page)
 
 
-def keep_upload(form, kind: str, preview: str, template: str):
-    """Keep a valid upload of this kind for its preview; else the page again."""
+def keep_upload(form, kind: str, template: str):
+    """Keep an upload of this kind and have the job worker check it; its page shows
+    the check's progress, then the preview. A form with errors: the page again."""
     if form.validate_on_submit():
         name = form.spreadsheet.data.filename
         pending = files.keep(current_user, name, form.content, kind=kind)
-        db.session.commit()
-        return redirect(url_for(preview, token=pending.token))
+        job = service.submit(f"{kind}.check", current_user, pending=pending.id)
+        pending.summary = {"job": job.token}
+        return pages.start(job)
     return render_template(template, form=form), 400 if form.errors else 200
 
 
@@ -130,74 +130,41 @@ def template_download(kind: str, columns, example, notes, name, sheet):
 @access.importers
 def preview(token: str):
     """What the kept file would do: rows to add and to correct, or every problem by
-    row and column. Checked again on each view, against the data as it is now."""
-    pending = access.get_pending_import_or_404(current_user, token)
-    check = imports.check(current_user, pending.filename, pending.content)
-    return preview_page(pending, check)
+    row and column, as its check found them."""
+    return preview_page(access.get_pending_import_or_404(current_user, token))
 
 
-def preview_page(pending, check, status: int = 200):
-    """The preview of a kept upload, of its kind, showing one of its lists."""
+def preview_page(pending, status: int | None = None):
+    """The preview of a kept upload, of its kind, showing one of its lists; while
+    it is being checked, the check's job."""
+    if pending.checked_at is None:
+        return redirect(url_for("jobs.show", token=pending.summary["job"]))
     template, lists = PREVIEWS[pending.kind]
+    check = checked.Summary.of(pending)
     shown = request.args.get("show")
     if shown not in lists:
         shown = lists[0] if check.problems else lists[1]
+    page = checked.page(pending, shown)
     return render_template(
-        template,
-        pending=pending,
-        check=check,
-        shown=shown,
-        page=paginate_list(getattr(check, shown)),
-    ), status
+        template, pending=pending, check=check, shown=shown, page=page
+    ), status or (400 if check.file_problem else 200)
 
 
 @bp.route("/imports/<token>/commit", methods=["POST"])
 @access.importers
 def commit(token: str):
-    """Write the kept file's reports, all of them or none."""
+    """Have the job worker write the kept file's reports, all of them or none."""
     pending = access.get_pending_import_or_404(current_user, token)
-    try:
-        check = imports.commit(current_user, pending)
-    except (StaleDataError, IntegrityError):  # a report or decision came meanwhile
-        db.session.rollback()
-        return changed_meanwhile(token)
-    if check.conflicts:
-        # What they now see is the preview to confirm: it is checked from here on.
-        files.seen(pending)
-        db.session.commit()
-        flash(imports.conflicts_message(check.conflicts), "error")
-        return redirect(url_for(".preview", token=token))
-    if not check.can_commit:
-        flash(_("The file no longer passes the checks. Nothing was written."), "error")
-        return preview_page(pending, check, 409)
-    db.session.commit()
-    flash(imported_message(check), "success")
-    return redirect(url_for("villages.index", sort="last_report"))
+    return confirm(pending, "reports.commit")
 
 
-def changed_meanwhile(token: str):
-    message = _(
-        "Some villages changed meanwhile. Nothing was written: check the preview and "
-        "confirm again."
-    )
-    flash(message, "error")
-    return redirect(url_for(".preview", token=token))
-
-
-def imported_message(check) -> str:
-    added, corrected = len(check.additions), len(check.corrections)
-    message = _(
-        "Imported: %(added)s reports added, %(corrected)s corrected.",
-        added=added,
-        corrected=corrected,
-    )
-    if check.now_qualifying:
-        message += " " + ngettext(
-            "%(num)s village now qualifies.",
-            "%(num)s villages now qualify.",
-            check.now_qualifying,
-        )
-    return message
+def confirm(pending, kind: str):
+    """Queue the confirmation of a kept upload whose check allows it; else its
+    preview again, nothing written."""
+    if pending.checked_at is not None and not checked.Summary.of(pending).can_commit:
+        flash(_("The file does not pass the checks. Nothing was written."), "error")
+        return preview_page(pending, 409)
+    return pages.start(service.submit(kind, current_user, pending=pending.id))
 
 
 @bp.route("/imports/<token>/cancel", methods=["POST"])
@@ -218,7 +185,7 @@ def upload_villages():
     """Upload a spreadsheet of villages to register with their worker potential and
     officials; the preview follows, nothing is written."""
     page = "spreadsheets/upload_villages.html"
-    return keep_upload(VillagesUploadForm(), "villages", ".preview_villages", page)
+    return keep_upload(VillagesUploadForm(), "villages", page)
 
 
 @bp.route("/imports/villages/template.<any(csv, xlsx):kind>")
@@ -239,38 +206,18 @@ def villages_template(kind: str):
 @access.village_changers
 def preview_villages(token: str):
     """The villages the kept file would register, or every problem by row and
-    column. Checked again on each view, against the data as it is now."""
-    pending = access.get_pending_import_or_404(current_user, token, "villages")
-    check = registrations.check(current_user, pending.filename, pending.content)
-    return preview_page(pending, check)
+    column, as its check found them."""
+    return preview_page(
+        access.get_pending_import_or_404(current_user, token, "villages")
+    )
 
 
 @bp.route("/imports/villages/<token>/commit", methods=["POST"])
 @access.village_changers
 def commit_villages(token: str):
-    """Register the kept file's villages, all of them or none."""
+    """Have the job worker register the kept file's villages, all or none."""
     pending = access.get_pending_import_or_404(current_user, token, "villages")
-    try:
-        check = registrations.commit(current_user, pending)
-        if check.can_commit:
-            db.session.commit()
-    except IntegrityError:  # one of them registered meanwhile (PostgreSQL)
-        db.session.rollback()
-        message = _(
-            "Some of the villages were registered meanwhile. Nothing was written: "
-            "check the preview."
-        )
-        flash(message, "error")
-        return redirect(url_for(".preview_villages", token=token))
-    if not check.can_commit:
-        flash(_("The file no longer passes the checks. Nothing was written."), "error")
-        return preview_page(pending, check, 409)
-    registered = len(check.registrations)
-    message = ngettext(
-        "%(num)s village registered.", "%(num)s villages registered.", registered
-    )
-    flash(message, "success")
-    return redirect(url_for("villages.index"))
+    return confirm(pending, "villages.commit")
 
 
 @bp.route("/imports/villages/<token>/cancel", methods=["POST"])

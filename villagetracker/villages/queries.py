@@ -310,6 +310,19 @@ def _load_facts(loaded: Loaded, codes: list[str], days: set[date]) -> None:
         loaded.reports[report.village_code, report.as_of] = report
 
 
+def reports_by_id(ids: list[int]) -> dict[int, Report]:
+    """These reports, read afresh, by id: a few queries however many."""
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(Report)
+            .where(Report.id.in_(ids[start : start + CHUNK]))
+            .execution_options(populate_existing=True)
+        )
+        found.update((report.id, report) for report in db.session.scalars(query))
+    return found
+
+
 def designated_since(codes: Iterable[str], since) -> set[str]:
     """Which of these villages have a designation made at or after ``since``."""
     codes, found = sorted(set(codes)), set()

@@ -1,0 +1,204 @@
+"""The real job worker (``flask jobs work``, a separate process) on each storage the
+queue has (SQLite in instance/ for ``make run``, Redis in production): an import
+checked and confirmed through the pages as a person does it, and a worker killed
+with ``kill -9`` in the middle of a confirmation, which leaves nothing partial and
+can be run again. Elsewhere the suite runs jobs at once in its own process."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.helpers import TEST_SECRET
+from tests.helpers.servers import start_redis
+from villagetracker.extensions import db
+from villagetracker.jobs import queue
+from villagetracker.models import AuditEvent, Job, PendingImport, Report, Role, Village
+from villagetracker.spreadsheets.formats import REPORT_COLUMNS, headers
+
+ACEH_UTARA = "11.08"
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+        return
+    redis = start_redis(tmp_path)
+    yield redis.url + "/0"
+    redis.stop()
+
+
+@pytest.fixture
+def real_queue(app, make_app, queue_url, database_url):
+    """The queue on ``queue_url`` for this process's requests, and workers to start
+    on it; afterwards jobs run at once again, as in the rest of the suite."""
+    make_app(QUEUE_URL=queue_url)  # binds the one queue to the real storage
+    workers = []
+
+    def start():
+        env = {
+            **os.environ,
+            "VILLAGETRACKER_ENV": "testing",
+            "VILLAGETRACKER_SECRET_KEY": TEST_SECRET,
+            "VILLAGETRACKER_DATABASE_URL": database_url,
+            "VILLAGETRACKER_QUEUE_URL": queue_url,
+            "VILLAGETRACKER_JOB_STALLED_AFTER_SECONDS": "3",
+        }
+        command = [sys.executable, "-m", "flask", "--app", "villagetracker"]
+        worker = subprocess.Popen(
+            [*command, "jobs", "work", "--workers", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    queue.huey.immediate = True
+
+
+def finished(session, location: str, seconds: float = 60) -> dict:
+    """Ask the job's page for its state until it ends, as the page's script does."""
+    assert "/jobs/" in location, location
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = session.get(location + ".json").get_json()
+        if state["state"] in ("done", "failed"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"{location} still {state} after {seconds} s")
+
+
+KEYS = ("code", "as_of", "active_participants", "bpu", "pu", "jakon", "pmi")
+KEYS += ("self_paid", "apbd_province", "apbd_regency", "apbdes", "csr", "other")
+
+
+def report_file(codes: list[str], days: list[date]) -> bytes:
+    columns = [column for key in KEYS for column in REPORT_COLUMNS if column.key == key]
+    rows = [",".join(headers(columns, "en"))]
+    for code in codes:
+        for day in days:
+            rows.append(f"{code},{day},500,500,0,0,0,500,0,0,0,0,0")
+    return "\n".join(rows).encode()
+
+
+def upload(session, content: bytes):
+    return session.post(
+        "/imports/",
+        {"spreadsheet": (io.BytesIO(content), "laporan.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def counts() -> tuple[int, int]:
+    db.session.expire_all()
+    return (
+        db.session.scalar(select(func.count()).select_from(Report)),
+        db.session.scalar(select(func.count()).select_from(AuditEvent)),
+    )
+
+
+def test_the_worker_checks_and_imports_a_file_through_the_pages(
+    real_queue, login, register
+):
+    register("36.03.06.2003", potential=1000)
+    session, _ = login(Role.OFFICER, region="36.03")
+    session.post("/language", {"lang": "en"})
+    worker = real_queue()
+    content = report_file(["36.03.06.2003"], [date(2025, 9, 30), date(2025, 10, 31)])
+    response = upload(session, content)
+    assert response.status_code == 302
+    job_page = response.headers["Location"]
+    assert "Waiting for the job worker" in session.get(job_page).get_data(as_text=True)
+    state = finished(session, job_page)
+    assert state["state"] == "done" and state["follow"]
+    assert (state["done"], state["total"]) == (2, 2)
+    preview = session.get(state["next"]).get_data(as_text=True)
+    assert "Import 2 reports" in preview
+
+    token = state["next"].rsplit("/", 1)[1]
+    response = session.post(f"/imports/{token}/commit")
+    state = finished(session, response.headers["Location"])
+    assert state["state"] == "done"
+    page = session.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Imported: 2 reports added, 0 corrected." in page
+    db.session.expire_all()
+    village = db.session.get(Village, "36.03.06.2003")
+    assert village.latest_report_date == date(2025, 10, 31)
+    assert worker.poll() is None  # the worker goes on after its jobs
+
+
+def test_a_worker_killed_mid_confirmation_leaves_nothing_and_the_job_runs_again(
+    real_queue, login, make_user, app
+):
+    """Half the reports are written when the worker dies: its transaction goes with
+    it. A new worker finds the job stalled and fails it; its owner runs it again."""
+    officer = make_user(Role.OFFICER, region=ACEH_UTARA)
+    codes = _register_villages(officer, 400)
+    session, _ = login(Role.OFFICER, region=ACEH_UTARA)
+    worker = real_queue()
+    days = [date(2024, 1, 28) + timedelta(days=30 * n) for n in range(20)]
+    response = upload(session, report_file(codes, days))
+    state = finished(session, response.headers["Location"])
+    token = state["next"].rsplit("/", 1)[1]
+    before = counts()
+
+    response = session.post(f"/imports/{token}/commit")
+    job_page = response.headers["Location"]
+    deadline = time.monotonic() + 120
+    while True:  # until the reports are written and the rest is not
+        state = session.get(job_page + ".json").get_json()
+        if state["state"] != "queued" and state["done"] * 2 >= (state["total"] or 1):
+            break
+        assert state["state"] in ("queued", "running") and time.monotonic() < deadline
+        time.sleep(0.005)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    assert state["state"] == "running", state
+    time.sleep(0.5)  # the job's own process dies with its worker
+
+    assert counts() == before  # nothing partial
+    assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 1
+    job = db.session.scalar(select(Job).where(Job.kind == "reports.commit"))
+    assert job.state == "running"
+
+    real_queue()  # a new worker fails the stalled job within seconds
+    state = finished(session, job_page, seconds=30)
+    assert state["state"] == "failed"
+    page = session.get(job_page).get_data(as_text=True)
+    assert "Tidak ada yang disimpan: jalankan lagi." in page
+
+    again = session.post(job_page + "/again")
+    state = finished(session, again.headers["Location"], seconds=120)
+    assert state["state"] == "done", state
+    assert counts()[0] == before[0] + len(codes) * len(days)
+
+
+def _register_villages(user, how_many: int) -> list[str]:
+    """Villages of Aceh Utara registered through the write path."""
+    from tests.helpers.villages import registration
+    from villagetracker.models import Region
+    from villagetracker.villages import service
+
+    codes = db.session.scalars(
+        select(Region.code)
+        .where(Region.code.like(ACEH_UTARA + ".%"), Region.level == "village")
+        .order_by(Region.code)
+        .limit(how_many)
+    ).all()
+    for code in codes:
+        service.register_village(user, registration(code, potential=1000))
+    db.session.commit()
+    return list(codes)

@@ -1,0 +1,45 @@
+"""What the jobs' pages say of a job: its title by kind, and how far it is."""
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+
+from . import bp
+
+TITLES = {
+    "reports.check": _l("Checking a spreadsheet of reports"),
+    "reports.commit": _l("Importing reports"),
+    "villages.check": _l("Checking a spreadsheet of villages"),
+    "villages.commit": _l("Registering villages"),
+    "reports.export": _l("Preparing the report history"),
+    "villages.export": _l("Preparing the villages list"),
+    "certificates.batch": _l("Drawing certificates"),
+    "criteria.judge": _l("Judging villages against the new criteria"),
+    "daily": _l("Daily tidying"),
+}
+STATES = {
+    "queued": _l("Waiting for the job worker…"),
+    "running": _l("Working…"),
+    "done": _l("Done."),
+    "failed": _l("Failed."),
+}
+
+
+@bp.app_template_global()
+def job_title(job) -> str:
+    return str(TITLES.get(job.kind, job.kind))
+
+
+@bp.app_template_global()
+def job_state_text(job, done: int, total: int | None) -> str:
+    """e.g. "Working… 4,500 of 10,000 (45%)": what the status line announces."""
+    text = str(STATES[job.state])
+    if job.state == "running" and total:
+        text += " " + str(
+            _l(
+                "%(done)s of %(total)s (%(percent)s%%)",
+                done=format_decimal(done),
+                total=format_decimal(total),
+                percent=done * 100 // total,
+            )
+        )
+    return text

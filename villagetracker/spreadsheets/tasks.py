@@ -1,0 +1,119 @@
+"""The spreadsheets' work that the job worker does: an upload checked and kept for its
+preview, then confirmed (reports, or villages to register); and exports too large to
+send at once."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..jobs.service import Refused, kind
+from ..models import PendingImport
+from . import checked, imports, registrations
+
+# Each kind of upload: its check's module, its preview's endpoint.
+UPLOADS = {
+    "reports": (imports, "spreadsheets.preview"),
+    "villages": (registrations, "spreadsheets.preview_villages"),
+}
+
+
+CHANGED_MEANWHILE = _l("Some villages changed meanwhile.")
+
+
+def kept_upload(job) -> PendingImport:
+    pending = db.session.get(PendingImport, job.params["pending"])
+    if pending is None or pending.user_id != job.user_id:
+        raise Refused(_("The upload is no longer kept (after a day, or discarded)."))
+    return pending
+
+
+@kind("reports.check")
+@kind("villages.check")
+def check_upload(job, work) -> None:
+    """Read and check every row of an upload, and keep what was found."""
+    pending = kept_upload(job)
+    module, preview = UPLOADS[pending.kind]
+    found = module.check(job.user, pending.filename, pending.content, work.say)
+    checked.keep(pending, module.kept_rows(found), module.kept_summary(found))
+    if found.file_problem:  # its page says why; nothing of the file is kept
+        pending.content = b""
+    job.outcome = {"next": [preview, {"token": pending.token}], "follow": True}
+
+
+@kind("reports.commit")
+def commit_reports(job, work) -> None:
+    """Write the checked reports, all or none."""
+    pending = kept_upload(job)
+    if checked.Summary.of(pending).can_commit:
+        try:
+            result = imports.commit(job.user, pending, work.say)
+        except (StaleDataError, IntegrityError):  # a report or decision meanwhile
+            _refused(job, pending, CHANGED_MEANWHILE, work)
+            return
+        if result.can_commit:
+            job.outcome = {
+                "message": imported_message(result),
+                "next": ["villages.index", {"sort": "last_report"}],
+                "next_label": _("See the villages"),
+            }
+            return
+        if result.conflicts:
+            _refused(job, pending, imports.conflicts_message(result.conflicts), work)
+            return
+    _refused(job, pending, _("The file no longer passes the checks."), work)
+
+
+@kind("villages.commit")
+def commit_villages(job, work) -> None:
+    """Register the file's villages, all or none."""
+    pending = kept_upload(job)
+    try:
+        result = registrations.commit(job.user, pending)
+    except IntegrityError:  # one of them registered meanwhile (PostgreSQL)
+        _refused(job, pending, CHANGED_MEANWHILE, work)
+        return
+    if not result.can_commit:
+        _refused(job, pending, _("The file no longer passes the checks."), work)
+        return
+    registered = len(result.registrations)
+    job.outcome = {
+        "message": ngettext(
+            "%(num)s village registered.", "%(num)s villages registered.", registered
+        ),
+        "next": ["villages.index", {}],
+        "next_label": _("See the villages"),
+    }
+
+
+def _refused(job, pending: PendingImport, why: str, work) -> None:
+    """Nothing was written: the file is checked again as things are now, and the
+    preview shows it."""
+    db.session.rollback()
+    module, preview = UPLOADS[pending.kind]
+    found = module.check(job.user, pending.filename, pending.content, work.say)
+    checked.keep(pending, module.kept_rows(found), module.kept_summary(found))
+    job.outcome = {
+        "message": str(why) + " " + _("Nothing was written: check the preview."),
+        "failed": True,
+        "next": [preview, {"token": pending.token}],
+        "next_label": _("See the preview"),
+    }
+
+
+def imported_message(check) -> str:
+    added, corrected = len(check.additions), len(check.corrections)
+    message = _(
+        "Imported: %(added)s reports added, %(corrected)s corrected.",
+        added=added,
+        corrected=corrected,
+    )
+    if check.now_qualifying:
+        message += " " + ngettext(
+            "%(num)s village now qualifies.",
+            "%(num)s villages now qualify.",
+            check.now_qualifying,
+        )
+    return message
