@@ -174,8 +174,11 @@ def test_a_worker_killed_mid_confirmation_leaves_nothing_and_the_job_runs_again(
     job = db.session.scalar(select(Job).where(Job.kind == "reports.commit"))
     assert job.state == "running"
 
-    real_queue()  # a new worker fails the stalled job within seconds
-    state = finished(session, job_page, seconds=30)
+    # Silent for longer than the 3 s set above: a new worker fails it as it starts
+    # (else its sweep each minute would).
+    time.sleep(3.5)
+    real_queue()
+    state = finished(session, job_page, seconds=90)
     assert state["state"] == "failed"
     page = session.get(job_page).get_data(as_text=True)
     assert "Tidak ada yang disimpan: jalankan lagi." in page
