@@ -116,7 +116,6 @@ ROUTES = {
     "jobs.show": ("job", "/jobs/{token}"),
     "jobs.state": ("job", "/jobs/{token}.json"),
     "jobs.again": ("job post", "/jobs/{token}/again"),
-    "jobs.download": ("job", "/jobs/{token}/file"),
     "review.signatories": ("admin", "/admin/signatories"),
     "review.threshold": ("admin", "/admin/threshold"),
     "accounts.users": ("admin", "/admin/users"),

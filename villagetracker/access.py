@@ -22,7 +22,6 @@ from .models import (
     Role,
     User,
     Village,
-    utcnow,
 )
 
 
@@ -207,19 +206,6 @@ def get_job_or_404(user: User, token: str) -> Job:
         select(Job).where(Job.token == token, Job.user_id == user.id)
     )
     if job is None:
-        abort(404)
-    return job
-
-
-def get_job_file_or_404(user: User, token: str) -> Job:
-    """A file a job made, for the one who asked, while it is kept (a day), and only
-    while the area it covers is still theirs: an officer moved to another regency
-    since no longer downloads the old one's export."""
-    job = get_job_or_404(user, token)
-    if job.file_until is None or job.file_until < utcnow():
-        abort(404)
-    area = job.params.get("area") or ""
-    if not (scope_roots(user) is None if not area else code_in_scope(user, area)):
         abort(404)
     return job
 

@@ -90,9 +90,6 @@ DEFAULTS = {
     # A running job says it is alive every few seconds; one silent for this long
     # lost its worker and is failed, so that its owner can run it again.
     "JOB_STALLED_AFTER_SECONDS": 60,
-    # Exports of more rows than this are made by the job worker and downloaded
-    # from the job's page when ready; smaller ones are sent at once.
-    "EXPORT_ROWS_IN_REQUEST": 20_000,
     # The cookie is signed again only when the session changes (at most once a minute
     # for the idle timeout), not on every request; it expires with SESSION_MAX_HOURS.
     "SESSION_REFRESH_EACH_REQUEST": False,

@@ -1,7 +1,6 @@
-"""background jobs, the files they make, and an upload's checked rows
+"""background jobs, and an upload's checked rows
 
-Long work (an import's check and confirmation, batch certificates, large exports,
-judging villages again after a criteria change) runs in the job worker; the job row
+Long work (an import's check and its confirmation) runs in the job worker; the job row
 says who asked, how far it got and what came of it. An upload's check is kept row
 by row, so that its preview pages through it and its confirmation writes what was
 checked unless a village changed since.
@@ -39,24 +38,8 @@ def upgrade():
         sa.Column("started_at", sa.DateTime),
         sa.Column("finished_at", sa.DateTime),
         sa.Column("attempts", sa.Integer, nullable=False),
-        sa.Column("file_name", sa.String(200)),
-        sa.Column("file_type", sa.String(100)),
-        sa.Column("file_size", sa.Integer),
-        sa.Column("file_until", sa.DateTime),
     )
     op.create_index("ix_job_user_created", "job", ["user_id", "created_at"])
-    op.create_index("ix_job_file_until", "job", ["file_until"])
-    op.create_table(
-        "job_file_part",
-        sa.Column(
-            "job_id",
-            sa.Integer,
-            sa.ForeignKey("job.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column("number", sa.Integer, primary_key=True),
-        sa.Column("data", sa.LargeBinary, nullable=False),
-    )
     with op.batch_alter_table("pending_import") as batch:
         batch.add_column(sa.Column("checked_at", sa.DateTime))
         batch.add_column(sa.Column("summary", sa.JSON))
@@ -87,7 +70,5 @@ def downgrade():
     with op.batch_alter_table("pending_import") as batch:
         batch.drop_column("summary")
         batch.drop_column("checked_at")
-    op.drop_table("job_file_part")
-    op.drop_index("ix_job_file_until", "job")
     op.drop_index("ix_job_user_created", "job")
     op.drop_table("job")

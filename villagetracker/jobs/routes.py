@@ -1,14 +1,7 @@
 """A job's page (its progress, updated without reloading, and its outcome), its state
-for that page to ask, its file, and the list of one's own jobs."""
+for that page to ask, and the list of one's own jobs."""
 
-from flask import (
-    Response,
-    jsonify,
-    redirect,
-    render_template,
-    stream_with_context,
-    url_for,
-)
+from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import access
@@ -66,16 +59,3 @@ def again(token: str):
     db.session.commit()
     service.queue_job(new)
     return redirect(url_for(".show", token=new.token))
-
-
-@bp.route("/<token>/file")
-@login_required
-def download(token: str):
-    """The file the job made, sent a part at a time."""
-    job = access.get_job_file_or_404(current_user, token)
-    response = Response(
-        stream_with_context(service.file_parts(job)), mimetype=job.file_type
-    )
-    response.headers["Content-Disposition"] = f"attachment; filename={job.file_name}"
-    response.content_length = job.file_size
-    return response

@@ -1,33 +1,31 @@
 """Jobs: asked for by a request, run by the worker. Each kind of job is a function of
 its area, registered with ``@kind("...")``; it does its work in one transaction,
 says how far it got (``Work.say``), and leaves its outcome on the job: a message, a
-page to go on to, a file. The job row is committed with that work, so a job is done
+page to go on to. The job row is committed with that work, so a job is done
 exactly when its work is kept, and a job that fails keeps none of it.
 """
 
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 
 from .. import audit
 from ..extensions import db
-from ..models import Job, JobFilePart, JobState, PendingImport, User, utcnow
+from ..models import Job, JobState, PendingImport, User, utcnow
+from ..models.spreadsheets import KEPT_FOR
 from . import queue
 
 log = logging.getLogger(__name__)
 
 KINDS: dict[str, Callable] = {}
-FILE_PART_BYTES = 1024 * 1024
-KEPT_FOR = timedelta(days=1)  # a job's file, then it is deleted
 JOBS_KEPT_FOR = timedelta(days=30)  # the "my jobs" list
 STOPPED = _l(
     "The job stopped before it finished (the worker was stopped or restarted). "
@@ -88,8 +86,7 @@ def again(job: Job) -> Job:
 
 
 class Work:
-    """What a running job's function is handed: where to say its progress, and where
-    to write the file it makes."""
+    """What a running job's function is handed: where to say its progress."""
 
     def __init__(self, job: Job, heartbeat: queue.Heartbeat):
         self.job, self.heartbeat = job, heartbeat
@@ -99,13 +96,6 @@ class Work:
         self.done = done
         self.total = total if total is not None else self.total
         self.heartbeat.say(self.done, self.total)
-
-    def file(self, name: str, media_type: str) -> "FileWriter":
-        return FileWriter(self.job, name, media_type)
-
-
-class TryAgain(Exception):
-    """A passing failure (the database busy): the queue runs the job again later."""
 
 
 def run(job_id: int, last_try: bool = True) -> int:
@@ -129,8 +119,7 @@ def run(job_id: int, last_try: bool = True) -> int:
             db.session.commit()
     except Refused as refusal:
         db.session.rollback()
-        with force_locale(job.locale):
-            fail(job, str(refusal.message))
+        fail(job, refusal.message)
     except OperationalError:
         db.session.rollback()
         if not last_try:
@@ -149,14 +138,13 @@ def run(job_id: int, last_try: bool = True) -> int:
 
 def _broke(job: Job) -> None:
     log.exception("job %s (%s) failed", job.token, job.kind)
-    with force_locale(job.locale):
-        message = _l(
-            "The job failed because of an error on our side; nothing of it was kept. "
-            "The error is logged under job %(token)s: try again, or tell your "
-            "administrator.",
-            token=job.token,
-        )
-        fail(job, str(message))
+    message = _l(
+        "The job failed because of an error on our side; nothing of it was kept. "
+        "The error is logged under job %(token)s: try again, or tell your "
+        "administrator.",
+        token=job.token,
+    )
+    fail(job, message)
 
 
 def finish(job: Job, done: int, total: int | None, state: str) -> None:
@@ -164,11 +152,13 @@ def finish(job: Job, done: int, total: int | None, state: str) -> None:
     job.done, job.total = done, total
 
 
-def fail(job: Job, message: str) -> None:
-    """The job failed: nothing of its work was kept; its owner reads why."""
+def fail(job: Job, message) -> None:
+    """The job failed: nothing of its work was kept; its owner reads why, in the
+    language they asked in."""
     progress = queue.progress_of(job.token) or (job.done, job.total, 0)
     finish(job, progress[0], progress[1], JobState.FAILED)
-    job.error = message
+    with force_locale(job.locale):
+        job.error = str(message)
     db.session.commit()
 
 
@@ -177,8 +167,7 @@ def stopped(job_id: int, status: int) -> None:
     log.error("job %s: its process ended with status %s", job_id, status)
     job = db.session.get(Job, job_id)
     if job is not None and job.state == JobState.RUNNING:
-        with force_locale(job.locale):
-            fail(job, str(STOPPED))
+        fail(job, STOPPED)
     db.session.remove()
 
 
@@ -195,8 +184,7 @@ def sweep() -> int:
         else:
             silent = (utcnow() - (job.started_at or utcnow())).total_seconds()
         if silent > quiet:
-            with force_locale(job.locale):
-                fail(job, str(STOPPED))
+            fail(job, STOPPED)
             queue.forget_progress(job.token)
             failed += 1
     db.session.remove()
@@ -204,77 +192,13 @@ def sweep() -> int:
 
 
 def daily() -> None:
-    """Once a day: files and uploads older than a day, and jobs older than a month,
-    are deleted. What depends on the date (overdue and stale villages, those due for
+    """Once a day: uploads older than a day, and jobs older than a month, are
+    deleted. What depends on the date (overdue and stale villages, those due for
     re-verification) is asked of the date in each query, so nothing else is kept
     that a new day makes wrong."""
     now = utcnow()
-    db.session.execute(
-        delete(JobFilePart).where(
-            JobFilePart.job_id.in_(select(Job.id).where(Job.file_until < now))
-        )
-    )
-    db.session.execute(
-        update(Job).where(Job.file_until < now).values(file_until=None, file_size=None)
-    )
     db.session.execute(delete(Job).where(Job.created_at < now - JOBS_KEPT_FOR))
     db.session.execute(
         delete(PendingImport).where(PendingImport.created_at < now - KEPT_FOR)
     )
     db.session.commit()
-
-
-# --- Files a job makes ---
-
-
-@dataclass
-class FileWriter:
-    """A file written a part at a time into the job's transaction (not into the
-    session, which would keep every part in memory)."""
-
-    job: Job
-    name: str
-    media_type: str
-    size: int = 0
-    parts: int = 0
-
-    def __post_init__(self):
-        self._buffer = bytearray()
-
-    def write(self, data: bytes) -> int:
-        self._buffer += data
-        while len(self._buffer) >= FILE_PART_BYTES:
-            self._store(bytes(self._buffer[:FILE_PART_BYTES]))
-            del self._buffer[:FILE_PART_BYTES]
-        return len(data)
-
-    def close(self) -> None:
-        if self._buffer:
-            self._store(bytes(self._buffer))
-            self._buffer.clear()
-        job = self.job
-        job.file_name, job.file_type = self.name, self.media_type
-        job.file_size, job.file_until = self.size, utcnow() + KEPT_FOR
-
-    def _store(self, data: bytes) -> None:
-        db.session.execute(
-            insert(JobFilePart),
-            {"job_id": self.job.id, "number": self.parts, "data": data},
-        )
-        self.parts += 1
-        self.size += len(data)
-
-
-def file_parts(job: Job) -> Iterator[bytes]:
-    """The job's file, a part at a time: one query a part."""
-    number = 0
-    while True:
-        data = db.session.scalar(
-            select(JobFilePart.data).where(
-                JobFilePart.job_id == job.id, JobFilePart.number == number
-            )
-        )
-        if data is None:
-            return
-        yield data
-        number += 1

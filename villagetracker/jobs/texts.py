@@ -1,8 +1,8 @@
 """What the jobs' pages say of a job: its title by kind, and how far it is."""
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import format_number
 from . import bp
 
 TITLES = {
@@ -10,11 +10,6 @@ TITLES = {
     "reports.commit": _l("Importing reports"),
     "villages.check": _l("Checking a spreadsheet of villages"),
     "villages.commit": _l("Registering villages"),
-    "reports.export": _l("Preparing the report history"),
-    "villages.export": _l("Preparing the villages list"),
-    "certificates.batch": _l("Drawing certificates"),
-    "criteria.judge": _l("Judging villages against the new criteria"),
-    "daily": _l("Daily tidying"),
 }
 STATES = {
     "queued": _l("Waiting for the job worker…"),
@@ -26,7 +21,7 @@ STATES = {
 
 @bp.app_template_global()
 def job_title(job) -> str:
-    return str(TITLES.get(job.kind, job.kind))
+    return str(TITLES[job.kind])
 
 
 @bp.app_template_global()
@@ -37,8 +32,8 @@ def job_state_text(job, done: int, total: int | None) -> str:
         text += " " + str(
             _l(
                 "%(done)s of %(total)s (%(percent)s%%)",
-                done=format_decimal(done),
-                total=format_decimal(total),
+                done=format_number(done),
+                total=format_number(total),
                 percent=done * 100 // total,
             )
         )

@@ -4,7 +4,7 @@ a module for each area's tables."""
 from .accounts import AuditEvent, LoginFailure, Role, User, user_district
 from .base import utcnow
 from .designations import Designation, DesignationSequence
-from .jobs import Job, JobFilePart, JobState
+from .jobs import Job, JobState
 from .regions import Level, Region
 from .settings import ProgrammeSetting, RegencySetting, RegionPotential
 from .spreadsheets import ImportRow, PendingImport
@@ -16,7 +16,6 @@ __all__ = [
     "DesignationSequence",
     "ImportRow",
     "Job",
-    "JobFilePart",
     "JobState",
     "Level",
     "LoginFailure",

@@ -1,9 +1,9 @@
 """Work done in the background by the job worker: who asked for it, when, how far it
-got, and what came of it (a message, a page to go on to, or a file to download)."""
+got, and what came of it (a message, or a page to go on to)."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -42,11 +42,6 @@ class Job(db.Model):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
-    # A file the job made (an export, a batch of certificates), kept for a day.
-    file_name: Mapped[str | None] = mapped_column(String(200))
-    file_type: Mapped[str | None] = mapped_column(String(100))
-    file_size: Mapped[int | None]
-    file_until: Mapped[datetime | None] = mapped_column(index=True)
 
     user: Mapped[User | None] = relationship()
 
@@ -55,15 +50,3 @@ class Job(db.Model):
     @property
     def finished(self) -> bool:
         return self.state in JobState.FINISHED
-
-
-class JobFilePart(db.Model):
-    """A file a job made, a megabyte a row: written as it is made and sent as it is
-    read, so that neither the job worker nor a web worker holds all of it, and any
-    web server can send what any worker made."""
-
-    job_id: Mapped[int] = mapped_column(
-        ForeignKey("job.id", ondelete="CASCADE"), primary_key=True
-    )
-    number: Mapped[int] = mapped_column(primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)

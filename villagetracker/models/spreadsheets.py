@@ -1,6 +1,6 @@
 """Spreadsheets waiting for their uploader's confirmation."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +10,7 @@ from .base import utcnow
 
 # What a kept upload holds: reports of registered villages, or villages to register.
 IMPORT_KINDS = ("reports", "villages")
+KEPT_FOR = timedelta(days=1)  # an upload not confirmed by then is deleted
 
 
 class PendingImport(db.Model):

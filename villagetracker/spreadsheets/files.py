@@ -4,7 +4,6 @@ uploader's confirmation."""
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -13,11 +12,10 @@ from sqlalchemy import delete
 from .. import audit
 from ..extensions import db
 from ..models import PendingImport, User, utcnow
+from ..models.spreadsheets import KEPT_FOR
 from . import limits, messages, reading
 from .formats import Column, headers
 from .limits import echo
-
-PENDING_FOR = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -117,7 +115,7 @@ def keep(
     """Keep an upload of ``kind`` for its preview; uploads older than a day are
     dropped."""
     db.session.execute(
-        delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_FOR)
+        delete(PendingImport).where(PendingImport.created_at < utcnow() - KEPT_FOR)
     )
     pending = PendingImport(
         token=secrets.token_urlsafe(24),
@@ -129,12 +127,6 @@ def keep(
     db.session.add(pending)
     db.session.flush()
     return pending
-
-
-def seen(pending: PendingImport) -> None:
-    """The uploader is shown the preview again after a refusal: changes made before
-    now are in what they confirm next."""
-    pending.created_at = utcnow()
 
 
 def discard(pending: PendingImport) -> None:

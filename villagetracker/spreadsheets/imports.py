@@ -1,8 +1,9 @@
-"""Reports loaded from a spreadsheet. Every row is checked by the same validation as
-the report form (``villages.validation.check_report``) within the uploader's scope;
-the result is shown as a preview; on confirmation the file is checked again and
-written through the same write path as the form (``villages.service.save_reports``),
-all of it or nothing.
+"""Reports loaded from a spreadsheet, by the job worker. Every row is checked by the
+same validation as the report form (``villages.validation.check_report``) within the
+uploader's scope; the result is kept row by row (``checked``) and shown as a
+preview; on confirmation the rows are written through the same write path as the form
+(``villages.service.save_reports``), all of them or none, after the rows of any
+village that changed since the check are checked again.
 
 A row for a village and date that already has a report corrects that report; a row
 equal to it changes nothing. Villages whose latest report crosses the threshold

@@ -35,12 +35,19 @@ def kept_upload(job) -> PendingImport:
 def check_upload(job, work) -> None:
     """Read and check every row of an upload, and keep what was found."""
     pending = kept_upload(job)
+    preview = check_and_keep(job, pending, work)
+    job.outcome = {"next": preview, "follow": True}
+
+
+def check_and_keep(job, pending: PendingImport, work) -> list:
+    """Check every row of the upload as things are now and keep what was found;
+    the preview's page (endpoint and values) that shows it."""
     module, preview = UPLOADS[pending.kind]
     found = module.check(job.user, pending.filename, pending.content, work.say)
     checked.keep(pending, module.kept_rows(found), module.kept_summary(found))
     if found.file_problem:  # its page says why; nothing of the file is kept
         pending.content = b""
-    job.outcome = {"next": [preview, {"token": pending.token}], "follow": True}
+    return [preview, {"token": pending.token}]
 
 
 @kind("reports.commit")
@@ -92,13 +99,11 @@ def _refused(job, pending: PendingImport, why: str, work) -> None:
     """Nothing was written: the file is checked again as things are now, and the
     preview shows it."""
     db.session.rollback()
-    module, preview = UPLOADS[pending.kind]
-    found = module.check(job.user, pending.filename, pending.content, work.say)
-    checked.keep(pending, module.kept_rows(found), module.kept_summary(found))
+    preview = check_and_keep(job, pending, work)
     job.outcome = {
         "message": str(why) + " " + _("Nothing was written: check the preview."),
         "failed": True,
-        "next": [preview, {"token": pending.token}],
+        "next": preview,
         "next_label": _("See the preview"),
     }
 

@@ -36,8 +36,8 @@ def paginate(query: Select, per_page: int | None = None):
 
 
 class ListPagination(Pagination):
-    """Pages of a list already in memory (an import's rows, checked in one pass; a
-    dashboard's child regions, summed in one pass)."""
+    """Pages of a list already in memory (a dashboard's child regions, summed in one
+    pass)."""
 
     def _query_items(self) -> list:
         items = self._query_args["items"]
