@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from villagetracker.extensions import db
 from villagetracker.models import PendingImport, Report, Role
-from villagetracker.spreadsheets import formats, reading, sheet_reader
+from villagetracker.spreadsheets import formats, reading, sheet_reader, workbook
 from villagetracker.spreadsheets import limits as refusals
 from villagetracker.spreadsheets.limits import ReadingLimits
 from villagetracker.spreadsheets.reading import read_rows
@@ -487,6 +487,18 @@ def test_the_reader_process_is_stopped_at_its_memory_limit():
     with pytest.raises(refusals.TooLargeUnpacked) as refused:
         list(read_rows("l.xlsx", content, limits))
     assert refused.value.part == "reader"
+
+
+def test_a_reader_that_fails_for_another_reason_is_an_error_not_a_refusal(
+    monkeypatch, tmp_path
+):
+    """A reader that cannot start (calamine not installed, say) must not tell people
+    their file is too large: it is the server's fault, logged as such."""
+    broken = tmp_path / "reader.py"
+    broken.write_text("raise ImportError('python_calamine')\n")
+    monkeypatch.setattr(workbook, "READER", broken)
+    with pytest.raises(RuntimeError):
+        list(read_rows("l.xlsx", xlsx(template_sheet()), ReadingLimits(rows=10)))
 
 
 def _with_shared_string(content: bytes, text: str) -> bytes:

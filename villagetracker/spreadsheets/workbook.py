@@ -25,6 +25,7 @@ from .limits import (
     TooLargeUnpacked,
     TooManyColumns,
 )
+from .sheet_reader import TOO_LARGE
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,7 @@ def _read_sheet(content: bytes, limits: ReadingLimits) -> Iterator[tuple[int, li
         while (frame := _frame(reader.stdout)) is not None:
             kind, payload = marshal.loads(frame)
             if kind == "end":
+                log.debug("XLSX reader: peak %.1f MB", payload / 2**20)
                 return
             if kind == "broken":
                 raise NotASpreadsheet(payload)
@@ -178,10 +180,13 @@ def _read_sheet(content: bytes, limits: ReadingLimits) -> Iterator[tuple[int, li
                         raise TooManyColumns(number, limits.columns)
                     cells = [""] * first_column + cells
                 yield number, cells
-        reader.wait()
-        # Stopped by its limits (a failed allocation aborts it) or killed.
-        log.info("XLSX reader stopped with status %s", reader.returncode)
-        raise TooLargeUnpacked("reader")
+        status = reader.wait()
+        # Stopped by its limits: a failed allocation aborts it (SIGABRT), its CPU
+        # time ends it (SIGXCPU), Python's MemoryError exits with TOO_LARGE.
+        if status < 0 or status == TOO_LARGE:
+            log.info("XLSX reader stopped by its limits (status %s)", status)
+            raise TooLargeUnpacked("reader")
+        raise RuntimeError(f"the XLSX reader failed (status {status})")
     finally:
         if reader.poll() is None:
             reader.kill()
