@@ -568,5 +568,14 @@ def test_a_file_over_the_request_limit_is_told_the_limits_before_it_is_read(offi
     response = upload(officer, b"x" * (17 * 1024 * 1024))
     assert response.status_code == 413
     page = " ".join(response.get_data(as_text=True).split())
-    assert "at most 16 MB can be sent at once" in page and "at most 8 MB" in page
+    assert "at most 16 MB can be sent at once" in page and "at most 14 MB" in page
     assert nothing_kept()
+
+
+def test_the_upload_form_says_the_limits_as_configured(app, officer, login):
+    page = " ".join(officer.get("/imports/").get_data(as_text=True).split())
+    assert "at most 100,000 rows and 14 MB" in page
+    app.config["IMPORT_MAX_ROWS"] = 5_000
+    indonesian, _ = login(Role.OFFICER, region="36.03")
+    page = " ".join(indonesian.get("/imports/villages/").get_data(as_text=True).split())
+    assert "paling banyak 5.000 baris dan 14 MB" in page
