@@ -76,8 +76,20 @@ def _check_zip(content: bytes, limits: ReadingLimits) -> None:
             _inflate_counted(content, info, _allowed(info, limits))
     except Refused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError) as error:
-        raise NotASpreadsheet(str(error)[:200]) from None  # any broken zip: say so
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        struct.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        ValueError,
+        KeyError,
+        IndexError,
+        OverflowError,
+    ) as error:  # any broken zip: say so, do not crash
+        raise NotASpreadsheet(str(error)[:200]) from None
 
 
 def _allowed(info: zipfile.ZipInfo, limits: ReadingLimits) -> int:
