@@ -261,30 +261,34 @@ def prepare_database(folder: Path) -> str:
 
     from flask_migrate import upgrade
 
-    from villagetracker import create_app, services
+    from villagetracker import create_app
+    from villagetracker.accounts.service import AccountScope, create_account
     from villagetracker.extensions import db
     from villagetracker.models import Role
-    from villagetracker.regions import load_regions, official_rows
+    from villagetracker.regions.loader import load_regions, official_rows
+    from villagetracker.villages import validation
+    from villagetracker.villages.service import register_village
 
     url = f"sqlite:///{folder / 'hostile.sqlite3'}"
     app = create_app({**settings(folder, url), "ENV": "production"})
     with app.app_context():
         upgrade()
         load_regions(official_rows())
-        officer = services.create_account(
+        officer = create_account(
             username=OFFICER,
             full_name="Petugas Uji",
             password=PASSWORD,
-            scope=services.AccountScope(Role.OFFICER, "36.03", []),
+            scope=AccountScope(Role.OFFICER, "36.03", []),
         )
-        services.register_village(
+        register_village(
             officer,
-            CISOKA,
-            head_name="Kepala Desa",
-            contact_phone=None,
-            notes=None,
-            potential=services.PotentialInput(5000, "p3ke", None, date(2019, 1, 1)),
+            validation.Registration(
+                CISOKA,
+                validation.DetailsInput("Kepala Desa", None, None, None, None, None),
+                validation.PotentialInput(5000, "p3ke", None, date(2019, 1, 1)),
+            ),
         )
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return url
