@@ -139,3 +139,26 @@ def verdicts(run: dict) -> list[str]:
             f"{label}: {peak} MB (target < {WORKER_MB} MB)"
         )
     return said
+
+
+LAST_SECTION = "## Hostile files"  # bench/hostile.py keeps its section last
+
+
+def put_section(path: Path, section: str) -> None:
+    """Put ``section`` (its "## " heading, then its text) in ``path``: where the
+    section of that heading is, or else just before the hostile files' (or at the
+    end). The other scripts' sections stay as they are."""
+    heading = section.split("\n", 1)[0]
+    text = path.read_text() if path.exists() else ""
+    if "\n" + heading + "\n" in "\n" + text:
+        head, _, rest = ("\n" + text).partition("\n" + heading + "\n")
+        _, after, tail = rest.partition("\n## ")
+        text = head.lstrip("\n").rstrip("\n") + "\n\n" + section
+        if after or tail:
+            text += "\n## " + tail
+    else:
+        head, found, tail = text.partition("\n" + LAST_SECTION)
+        text = head.rstrip("\n") + "\n\n" + section
+        if found:
+            text += "\n" + LAST_SECTION + tail
+    path.write_text(text)

@@ -201,7 +201,7 @@ def xlsx_response(
 
 # Why rustpy-xlsxwriter (Rust's rust_xlsxwriter): the country's 83,762 villages take
 # it under 2 s of CPU, where openpyxl's write-only mode (which the app used) takes
-# about 19 s and xlsxwriter's constant-memory mode about 14 s, all three in a few MB
+# about 13 s and xlsxwriter's constant-memory mode about 11 s, all three in a few MB
 # (bench/spreadsheet_formats.py, bench/RESULTS.md). The two others spend their time
 # in Python on every cell; this one only builds a record per row.
 DATE_FORMAT = "yyyy-mm-dd"
