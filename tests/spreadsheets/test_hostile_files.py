@@ -457,7 +457,7 @@ def test_a_sea_of_empty_cells_costs_no_more_than_its_size():
     content = xlsx(template_sheet(), sheet_extra=flood)
     started = cpu_seconds()
     rows = list(read_rows("l.xlsx", content, ReadingLimits(rows=10)))
-    assert cpu_seconds() - started < 1.5
+    assert cpu_seconds() - started < 2.5  # about 0.5 s; our XML parser took 4 s
     assert [number for number, _ in rows] == [1, 2]
 
 
