@@ -39,11 +39,13 @@ audit: install-test $(VENV)/.installed-audit
 
 ## bench: the national benchmark (needs Debian's wrk; about 10 minutes a database):
 ## both databases by default, DB=sqlite or DB=postgres for one; first the hostile
-## spreadsheets (bench/hostile.py) and a regency's 852 villages registered from one
-## file (bench/village_import.py); see bench/RESULTS.md
-bench: install-test
+## spreadsheets (bench/hostile.py), a regency's 852 villages registered from one
+## file (bench/village_import.py) and the spreadsheet readers and writers
+## (bench/spreadsheet_formats.py); see bench/RESULTS.md
+bench: install-test $(VENV)/.installed-bench
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/village_import.py
+	$(BIN)/python bench/spreadsheet_formats.py
 ifeq ($(origin DB),file)
 	$(BIN)/python bench/run.py --db sqlite
 	.ci/with-postgres $(BIN)/python bench/run.py --db postgres
@@ -68,6 +70,10 @@ $(VENV)/.installed: $(VENV)/.created setup.cfg pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,postgres,server]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,postgres,server,bench]'
 	touch $@
 
 $(VENV)/.installed-audit: $(VENV)/.installed

@@ -9,6 +9,7 @@ REGENCY_SHARE_OF_CEILING = 0.25
 REGENCY_P99_MS = 50
 NATIONAL_P99_MS = 200
 WORKER_MB = 200
+EXPORT_SECONDS = 2  # issue 15: the country's villages as XLSX in under 2 s
 
 
 def render(folder: Path, out: Path) -> None:
@@ -139,3 +140,117 @@ def verdicts(run: dict) -> list[str]:
             f"{label}: {peak} MB (target < {WORKER_MB} MB)"
         )
     return said
+
+
+LAST_SECTION = "## Hostile files"  # bench/hostile.py keeps its section last
+
+
+def put_section(path: Path, section: str) -> None:
+    """Put ``section`` (its "## " heading, then its text) in ``path``: where the
+    section of that heading is, or else just before the hostile files' (or at the
+    end). The other scripts' sections stay as they are."""
+    heading = section.split("\n", 1)[0]
+    text = path.read_text() if path.exists() else ""
+    if "\n" + heading + "\n" in "\n" + text:
+        head, _, rest = ("\n" + text).partition("\n" + heading + "\n")
+        _, after, tail = rest.partition("\n## ")
+        text = head.lstrip("\n").rstrip("\n") + "\n\n" + section
+        if after or tail:
+            text += "\n## " + tail
+    else:
+        head, found, tail = text.partition("\n" + LAST_SECTION)
+        text = head.rstrip("\n") + "\n\n" + section
+        if found:
+            text += "\n" + LAST_SECTION + tail
+    path.write_text(text)
+
+
+def spreadsheet_formats(now: dict, before: dict | None, app_writer: str) -> str:
+    """The section of bench/spreadsheet_formats.py's results: the reads (beside an
+    older checkout's, ``before``), the writers, and the export's target."""
+    earlier = {
+        (row["format"], row["rows"]): row for row in (before or {}).get("reads", [])
+    }
+    lines = [
+        "## Spreadsheet formats",
+        "",
+        f"Made by `bench/spreadsheet_formats.py` on {now['date']} ({now['machine']}), "
+        f"each figure in a fresh process, the run of least CPU of {now['runs']} "
+        f"(load average {now['load_before']} before, {now['load_after']} after, on "
+        f"{now['cores']} cores: more than 1 means other work shared the machine and "
+        "slowed the figures). "
+        "*Reading*: a report history (the 25 columns "
+        "of an exported one, villages of the official list, a note on one row in "
+        "seven) as the app exports it, CSV in Indonesian and XLSX, read as an import "
+        "reads it (the rows counted and let go). *CPU s* counts the XLSX reader "
+        "process too; *+MB* is the growth of the reading process's peak resident "
+        "memory; *reader MB* the XLSX reader process's own peak, gone when it ends.",
+    ]
+    head = "| file | rows | MB | CPU s | +MB | reader MB |"
+    rule = "|---|---:|---:|---:|---:|---:|"
+    if before:
+        lines += ["", f"*Before*: the same files read by {before['code']}."]
+        head = (
+            "| file | rows | MB | before: CPU s | +MB | now: CPU s | +MB | reader MB |"
+        )
+        rule = "|---|---:|---:|---:|---:|---:|---:|---:|"
+    lines += ["", head, rule]
+    for row in now["reads"]:
+        cells = [row["format"].upper(), f"{row['rows']:,}", f"{row['file_mb']}"]
+        if before:
+            old = earlier.get((row["format"], row["rows"]))
+            cells += (
+                [f"{old['cpu_seconds']}", f"{old['peak_growth_mb']}"]
+                if old
+                else ["", ""]
+            )
+        cells += [
+            f"{row['cpu_seconds']}",
+            f"{row['peak_growth_mb']}",
+            f"{row.get('reader_peak_mb', '')}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"*Writing*: the country's {now['villages']:,} villages as XLSX under the "
+        "villages export's columns, by each writer; *+MB* as above.",
+        "",
+        "| writer | CPU s | s | +MB | MB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in now["writes"]:
+        name = row["writer"] + (" (the app's)" if row["writer"] == app_writer else "")
+        lines.append(
+            f"| {name} | {row['cpu_seconds']} | {row['seconds']} | "
+            f"{row['peak_growth_mb']} | {row['file_mb']} |"
+        )
+    chosen = next((row for row in now["writes"] if row["writer"] == app_writer), None)
+    if chosen:  # CPU time: the wall time also counts what else ran meanwhile
+        cpu = chosen["cpu_seconds"]
+        verdict = "met" if cpu < EXPORT_SECONDS else "MISSED"
+        lines += [
+            "",
+            f"- {verdict}: the country's villages written as XLSX in {cpu} s of CPU "
+            f"(target < {EXPORT_SECONDS} s).",
+        ]
+    lines += ["", FORMATS_NOTES]
+    return "\n".join(lines) + "\n"
+
+
+FORMATS_NOTES = (
+    "rustpy-xlsxwriter is the app's writer: it writes the rows as they come, in "
+    "constant memory like the other two, and it is the only one under the 2 s the "
+    "issue asks for, by a factor of six or more (xlsxwriter's constant-memory mode "
+    "is pure Python too: it saves openpyxl's objects per cell, not the "
+    "interpreter's time per cell). What it costs: a younger package with one "
+    "maintainer and a compiled wheel, whole numbers written as 700.0 (Excel shows "
+    "700; openpyxl reads a float), and a record per row given as a dictionary by "
+    "heading. Reading an XLSX takes calamine a fifth (10,000 rows) to a third "
+    "(100,000 rows) of the CPU our streaming XML parser took, all costs in: the zip "
+    "inflated once in the worker to count what each file really holds, the reader "
+    "process started (0.05 s), every cell turned into text and sent to the worker. "
+    "calamine holds the whole sheet at once (about 210 MB for 100,000 rows of 25 "
+    "columns), but in its own process, which ends when the sheet is read: the "
+    "worker grows by the rows it keeps, not by calamine's memory. CSV is read as "
+    "before."
+)

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 import dataset  # noqa: E402
 import hostile  # noqa: E402
 import report  # noqa: E402
+import spreadsheet_formats  # noqa: E402
 import village_import  # noqa: E402
 from http_session import Session, csrf  # noqa: E402
 from serve import Gunicorn, wrk  # noqa: E402
@@ -164,6 +165,8 @@ def main() -> None:
     # render() rewrites the file whole: add the other scripts' sections back.
     if village_import.RESULTS.exists():
         village_import.write_section()
+    if spreadsheet_formats.RESULTS.exists():
+        spreadsheet_formats.write_section()
     if hostile.RESULTS.exists():
         hostile.write_section()
     print(f"wrote bench/results/{args.db}.json and bench/RESULTS.md")

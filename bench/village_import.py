@@ -320,13 +320,10 @@ def render_section(results: dict) -> str:
 def write_section(results: Path = RESULTS) -> None:
     """Put the section in bench/RESULTS.md before the hostile files' (which
     bench/hostile.py keeps last), replacing an earlier one."""
+    import report
+
     section = render_section(json.loads(results.read_text()))
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else ""
-    hostile = "\n## Hostile files"
-    head, _, tail = text.partition(hostile)
-    head = head.split("\n" + SECTION, 1)[0].rstrip("\n") + "\n\n" + section
-    path.write_text(head + (hostile + tail if tail else ""))
+    report.put_section(ROOT / "bench" / "RESULTS.md", section)
 
 
 def print_figures(results: dict) -> None:

@@ -79,10 +79,13 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # Certificates in one batch PDF: a ceremony's worth, not the whole country.
     "CERTIFICATE_BATCH_LIMIT": 300,
-    # A spreadsheet of reports: rows and bytes in one upload (10,000 rows of reports
-    # are about 0.6 MB as CSV, 0.4 MB as XLSX).
-    "IMPORT_MAX_ROWS": 20_000,
-    "IMPORT_MAX_BYTES": 8 * 1024 * 1024,
+    # A spreadsheet of reports: rows and bytes in one upload. A file is read in a
+    # background job, and may hold every village of the country (83,762): 100,000
+    # rows of an exported history are 11.2 MB as CSV and 10.6 MB as XLSX
+    # (bench/spreadsheet_formats.py). Below MAX_CONTENT_LENGTH, so that a larger file
+    # gets a message next to its field.
+    "IMPORT_MAX_ROWS": 100_000,
+    "IMPORT_MAX_BYTES": 14 * 1024 * 1024,
     # The job queue (jobs/queue.py): sqlite:///path (default instance/jobs.sqlite3,
     # no server needed), redis://host:port/db in production (the server the rate
     # limits use), or "immediate" to run each job at once in the asking process.

@@ -4,6 +4,7 @@ of reports from a spreadsheet: preview, all-or-nothing commit, round trip."""
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import lxml.html
 import openpyxl
@@ -19,7 +20,7 @@ from villagetracker.accounts import service as account_service
 from villagetracker.dashboards import queries as dashboards
 from villagetracker.extensions import db
 from villagetracker.models import AuditEvent, PendingImport, Report, Role, Village
-from villagetracker.spreadsheets import imports
+from villagetracker.spreadsheets import formats, imports
 from villagetracker.spreadsheets.template import TEMPLATE_COLUMNS
 from villagetracker.villages import service as village_service
 from villagetracker.villages import validation
@@ -156,7 +157,45 @@ def test_the_report_history_export_lists_every_report_of_the_filtered_villages(
     ]
     assert [(row[0], row[2], row[3]) for row in rows[1:]] == want
     xlsx = xlsx_rows(officer.get("/villages/reports.xlsx?area=36.03.06"))
-    assert [(r[0], r[2].date().isoformat(), str(r[3])) for r in xlsx[1:]] == want
+    # Numbers as numbers: rust_xlsxwriter writes 700 as <v>700.0</v>, which Excel
+    # shows as 700 and openpyxl reads as a float.
+    assert [(r[0], r[2].date().isoformat(), f"{r[3]:g}") for r in xlsx[1:]] == want
+
+
+def test_an_xlsx_is_written_to_any_file_as_a_job_would_write_it(app, tmp_path):
+    """``write_xlsx`` writes to a path or an open binary file: the header in bold,
+    numbers and dates as such, text a spreadsheet would run kept as text, an empty
+    cell empty, and notes on a second sheet, a line each."""
+    header = ["Kode desa", "Peserta aktif", "Cakupan (%)", "Per tanggal", "Catatan"]
+    rows = [
+        ("36.03.06.2001", 950, Decimal("95.5"), date(2025, 6, 30), '=HYPERLINK("x")'),
+        ("36.03.06.2003", 0, None, None, "-"),
+    ]
+    with app.test_request_context():
+        formats.write_xlsx(tmp_path / "desa.xlsx", "Desa", header, iter(rows))
+        buffer = io.BytesIO()
+        formats.write_xlsx(buffer, "Templat", header, iter([]), notes=["Satu", "=dua"])
+
+    workbook = openpyxl.load_workbook(tmp_path / "desa.xlsx")
+    [sheet] = workbook.worksheets
+    assert sheet.title == "Desa"
+    assert [cell.value for cell in sheet[1]] == header
+    assert all(cell.font.b for cell in sheet[1])
+    code, active, coverage, as_of, notes = sheet[2]
+    assert (code.value, active.value, coverage.value) == ("36.03.06.2001", 950, 95.5)
+    assert as_of.is_date and as_of.value.date() == date(2025, 6, 30)
+    assert as_of.number_format == "yyyy-mm-dd"
+    assert notes.value == '\'=HYPERLINK("x")' and notes.data_type == "s"
+    assert [cell.value for cell in sheet[3]] == ["36.03.06.2003", 0, None, None, "'-"]
+    assert not any(cell.font.b for cell in sheet[2])
+
+    template = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    sheet, instructions = template.worksheets
+    assert [row for row in sheet.iter_rows(values_only=True)][0] == tuple(header)
+    assert instructions.title == "Petunjuk"
+    lines = [row[0] for row in instructions.iter_rows(values_only=True)]
+    assert lines == ["Satu", "'=dua"]
+    assert not instructions["A1"].font.b
 
 
 def test_a_history_too_long_for_a_spreadsheet_asks_for_a_narrower_filter(

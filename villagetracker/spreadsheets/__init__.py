@@ -1,6 +1,6 @@
 """Spreadsheets: exports of the villages list and the report history, and imports of
 reports with their template. Reading an upload is bounded before it is expensive
-(``limits``, ``reading``, ``workbook``)."""
+(``limits``, ``reading``, ``workbook`` and its ``sheet_reader`` process)."""
 
 from datetime import date
 

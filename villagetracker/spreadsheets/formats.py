@@ -1,10 +1,9 @@
-"""Writing spreadsheets: CSV and XLSX (openpyxl), with the columns of the villages
-list, of the report history and of villages to register named in the reader's
-language.
+"""Writing spreadsheets: CSV and XLSX, with the columns of the villages list, of the
+report history and of villages to register named in the reader's language.
 
 Writing never holds a whole export in memory: CSV goes out in chunks as rows come
-from the database, XLSX is written row by row (openpyxl's write-only mode) to a
-temporary file that is then sent.
+from the database, XLSX is written row by row (rustpy-xlsxwriter's constant-memory
+mode) to a file, a temporary one for a download.
 """
 
 import csv
@@ -15,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
+from os import PathLike
+from typing import BinaryIO
 
+import rustpy_xlsxwriter
 from flask import Response, send_file, stream_with_context
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -182,23 +181,12 @@ def xlsx_response(
     rows: Iterator[tuple],
     notes: list[str] | None = None,
 ):
-    """An XLSX download: written row by row to a temporary file on disk, then sent
-    with its length, so that the page can show the download's progress. ``notes``
-    go on a second sheet, a line each."""
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    bold = Font(bold=True)
-    worksheet.append([_bold(worksheet, text, bold) for text in header])
-    for row in rows:
-        worksheet.append([_cell(value) for value in row])
-    if notes:
-        notes_sheet = workbook.create_sheet(str(_l("Instructions"))[:31])
-        for line in notes:
-            notes_sheet.append([line])
+    """An XLSX download: written to a temporary file on disk (``write_xlsx``), then
+    sent with its length, so that the page can show the download's progress."""
     # Closed by the response once sent: a with-block would close it before.
     file = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(file)
-    size = file.tell()
+    write_xlsx(file, sheet, header, rows, notes)
+    size = file.seek(0, io.SEEK_END)
     file.seek(0)
     response = send_file(
         file,
@@ -211,7 +199,66 @@ def xlsx_response(
     return response
 
 
-def _bold(worksheet, text: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value=text)
-    cell.font = font
-    return cell
+# Why rustpy-xlsxwriter (Rust's rust_xlsxwriter): the country's 83,762 villages take
+# it under 2 s of CPU, where openpyxl's write-only mode (which the app used) takes
+# about 13 s and xlsxwriter's constant-memory mode about 11 s, all three in a few MB
+# (bench/spreadsheet_formats.py, bench/RESULTS.md). The two others spend their time
+# in Python on every cell; this one only builds a record per row.
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def write_xlsx(
+    target: str | PathLike | BinaryIO,
+    sheet: str,
+    header: list[str],
+    rows: Iterable[tuple],
+    notes: list[str] | None = None,
+) -> None:
+    """Write a workbook to ``target`` (a path, or a binary file open for writing),
+    row by row as ``rows`` come: the header in bold, numbers as numbers, dates as
+    dates (2026-03-31), text a spreadsheet would run as a formula kept as text
+    (``_cell``). ``notes`` go on a second sheet, "Instructions", a line each."""
+    if len(set(header)) != len(header):
+        raise ValueError(f"a heading appears twice: {header}")
+    sheets = [(_sheet_name(sheet), _records(header, rows))]
+    plain = {}
+    if notes:
+        title = _sheet_name(str(_l("Instructions")))
+        # Each record is a row under the first; its first line is that header.
+        first, *lines = [_cell(line) for line in notes]
+        sheets.append((title, [{first: line} for line in lines] or [{first: None}]))
+        plain[title] = rustpy_xlsxwriter.Format()
+    rustpy_xlsxwriter.write_worksheets(
+        sheets,
+        target,
+        bold_headers=True,
+        header_format=plain or None,
+        datetime_format=DATE_FORMAT,
+    )
+
+
+def _records(header: list[str], rows: Iterable[tuple]) -> Iterator[dict]:
+    """The rows as rustpy-xlsxwriter takes them: a record per row, by heading."""
+    written = False
+    for row in rows:
+        written = True
+        yield dict(zip(header, map(_xlsx_value, row), strict=True))
+    if not written:  # it writes the header from the first record: an empty one
+        yield dict.fromkeys(header)
+
+
+def _xlsx_value(value):
+    """``_cell`` for a workbook, and a Decimal (91.0) as a number, not as text: once
+    per cell of the country's villages, so by the value's exact type first."""
+    kind = value.__class__
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_START) else value
+    if kind is Decimal:
+        return float(value)
+    return _cell(value)
+
+
+def _sheet_name(name: str) -> str:
+    """A name Excel takes for a sheet: at most 31 characters, none of [ ] : * ? / or a
+    backslash."""
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip() or "Sheet1"

@@ -1,4 +1,6 @@
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -9,10 +11,17 @@ class UploadForm(FlaskForm):
     """A spreadsheet of reports."""
 
     spreadsheet = FileField(
-        _l("Spreadsheet (CSV or XLSX)"),
-        description=_l("With the template's columns, at most 20,000 rows."),
-        render_kw={"accept": ".csv,.xlsx"},
+        _l("Spreadsheet (CSV or XLSX)"), render_kw={"accept": ".csv,.xlsx"}
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limits as configured, in the reader's way of writing numbers.
+        self.spreadsheet.description = _(
+            "With the template's columns, at most %(rows)s rows and %(size)s MB.",
+            rows=format_number(current_app.config["IMPORT_MAX_ROWS"]),
+            size=current_app.config["IMPORT_MAX_BYTES"] // 1024 // 1024,
+        )
 
     def validate_spreadsheet(self, field) -> None:
         """A file, not too large: read at most one byte past the limit, so that a

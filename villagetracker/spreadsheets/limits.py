@@ -3,39 +3,41 @@ file is refused as a whole."""
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 # --- Reading an uploaded file ---
 #
 # An upload is hostile until read: a few kilobytes of XLSX can unpack to gigabytes or
-# name a cell at XFD1048576, and a CSV can hold millions of rows or columns. So the
-# readers below stream (a CSV is decoded and split a piece at a time, an XLSX's XML
-# goes through a parser that builds no tree) and count as they go: the rows, the
-# columns, a cell's characters and an XLSX part's unpacked bytes. The first limit
-# passed stops the reading at once, before anything large is built.
+# name a cell at XFD1048576, and a CSV can hold millions of rows or columns. A CSV is
+# decoded and split a piece at a time, counting as it goes: the rows, the columns and
+# a cell's characters; the first limit passed stops the reading at once. An XLSX is
+# first checked as a zip (its files, the sizes it declares, then the bytes each file
+# really inflates to), and then read by python-calamine in a process of its own,
+# within a memory and a time limit (``workbook``): calamine builds the whole sheet
+# as a rectangle in memory, so two cells at A1 and XFD1048576 would ask it for half
+# a terabyte, which aborts the process that asks. The rows it returns are held to
+# the same limits as a CSV's.
 
-MAX_COLUMNS = 50  # the template has 12 columns, an exported history 14
+MAX_COLUMNS = 50  # the template has 21 columns, an exported history 25
 MAX_CELL_CHARACTERS = 5_000  # notes hold at most 2,000: the form says so row by row
 # A CSV record longer than this has too many columns or too long a cell; it is never
 # built (and csv's own field limit, 131,072, is never reached).
 MAX_RECORD_CHARACTERS = 128 * 1024
-# An XLSX part (sheet, shared strings, styles) unpacks to at most this, and to at
-# most XLSX_MAX_RATIO times its packed size: a sheet of 20,000 full rows unpacks to
-# about 10 MB at a ratio below 15 (measured in bench/RESULTS.md).
-XLSX_MAX_PART_BYTES = 48 * 1024 * 1024
+# A file of an XLSX unpacks to at most this, and to at most XLSX_MAX_RATIO times its
+# packed size; all of them together to at most XLSX_MAX_UNPACKED_BYTES. A sheet of
+# 100,000 report rows (25 columns) unpacks to about 70 MB at a ratio below 10
+# (bench/formats.py).
+XLSX_MAX_PART_BYTES = 128 * 1024 * 1024
+XLSX_MAX_UNPACKED_BYTES = 160 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_MAX_ENTRIES = 1_000  # a workbook has a few dozen files
-# The workbook, its relations and its styles are a few kilobytes in any real file.
-XLSX_MAX_SMALL_PART_BYTES = 1024 * 1024
-# XML elements parsed in all parts, per row the limits allow: a row of 14 filled
-# cells is about 30 (row, c, v), 32 with three inline strings. Each element costs a
-# few microseconds of Python, so this, not the bytes, bounds the time an XLSX takes
-# (48 MB of empty <c/> would be twelve million of them; 20,000 rows allow 800,000).
-XLSX_ELEMENTS_PER_ROW = 40
-XLSX_ELEMENTS_BESIDE_ROWS = 20_000  # workbook, relations, styles: hundreds in Excel's
+# The process that reads an XLSX may take this much memory beyond what it starts
+# with, and this many seconds of CPU: 100,000 report rows take calamine about 190 MB
+# and 4 s here. Past either, it is stopped and the file refused as too large.
+XLSX_READER_MEMORY_BYTES = 384 * 1024 * 1024
+XLSX_READER_CPU_SECONDS = 30
 # Text in all the cells read, at most: a shared string is stored once but copied
 # into every cell that names it, so a tiny file could otherwise fill the memory.
-MAX_TEXT_CHARACTERS = 8 * 1024 * 1024
+# 100,000 report rows hold about 10 million characters.
+MAX_TEXT_CHARACTERS = 32 * 1024 * 1024
 ECHO_CHARACTERS = 60  # a value quoted back in a message, at most
 CHUNK_BYTES = 64 * 1024
 
@@ -49,6 +51,7 @@ class ReadingLimits:
     cell_characters: int = MAX_CELL_CHARACTERS
     part_bytes: int = XLSX_MAX_PART_BYTES
     ratio: int = XLSX_MAX_RATIO
+    reader_memory: int = XLSX_READER_MEMORY_BYTES
 
 
 class Refused(Exception):
@@ -83,7 +86,7 @@ class CellTooLong(Refused):
     def __init__(self, row: int, column: int, start: str, limit: int):
         super().__init__(row, column, limit)
         self.row, self.limit = row, limit
-        self.column = get_column_letter(min(max(column, 1), 16384))
+        self.column = column_letter(min(max(column, 1), 16384))
         self.start = echo(start)
 
 
@@ -93,6 +96,15 @@ class TooLargeUnpacked(Refused):
     def __init__(self, part: str):
         super().__init__(part)
         self.part = part
+
+
+def column_letter(number: int) -> str:
+    """A column's letters as a spreadsheet shows them: 1 is A, 27 is AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def echo(text: str, limit: int = ECHO_CHARACTERS) -> str:

@@ -33,7 +33,8 @@ def read_rows(
     semicolon or tab separated), each with its number as the spreadsheet shows it
     (from 1), every cell as text: a date as 2026-03-31, a whole number without
     decimals. Empty rows are left out; the numbers stay. Read as it is iterated:
-    past ``limits`` it raises a ``Refused`` at once."""
+    past ``limits`` it raises a ``Refused`` at once (an XLSX's sheet is read whole
+    by calamine first, within the limits of ``workbook``)."""
     if zipfile.is_zipfile(io.BytesIO(content)):
         rows = xlsx_rows(content, limits)
     elif filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
@@ -41,11 +42,14 @@ def read_rows(
     else:
         rows = _csv_rows(content, limits)
     counter = _RowCounter(limits)
-    for number, row in rows:
-        while row and not row[-1]:
-            row.pop()
-        if counter.counts(number, row):
-            yield number, row
+    try:
+        for number, row in rows:
+            while row and not row[-1]:
+                row.pop()
+            if counter.counts(number, row):
+                yield number, row
+    finally:
+        rows.close()  # an XLSX's reader process stops at once
 
 
 class _RowCounter:

@@ -1,79 +1,99 @@
-"""Reading an XLSX workbook's first sheet from its zip, each part unpacked within
-the limits."""
+"""Reading an XLSX workbook's first sheet: its zip checked file by file before any
+is inflated, each file then inflated once to count what it really holds, and the
+sheet read by python-calamine in a process of its own (``sheet_reader``) that a file
+cannot take past its memory and time limits."""
 
 import io
-import posixpath
+import logging
+import marshal
+import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
-
-from lxml import etree
+from pathlib import Path
 
 from .limits import (
     CHUNK_BYTES,
-    XLSX_ELEMENTS_BESIDE_ROWS,
-    XLSX_ELEMENTS_PER_ROW,
     XLSX_MAX_ENTRIES,
-    XLSX_MAX_SMALL_PART_BYTES,
+    XLSX_MAX_UNPACKED_BYTES,
+    XLSX_READER_CPU_SECONDS,
     NotASpreadsheet,
     ReadingLimits,
     Refused,
     TooLargeUnpacked,
+    TooManyColumns,
 )
-from .sheet_xml import Relations, SharedStrings, Sheet, Styles, WorkbookPart
+from .sheet_reader import TOO_LARGE
 
-# --- XLSX, read from its XML: openpyxl would pad every row to the sheet's stated
-# dimension (a cell at XFD1048576 means 17 billion cells) and hold shared strings
-# as Python objects. ---
+log = logging.getLogger(__name__)
 
-MAIN_RELS = "_rels/.rels"
-OFFICE_DOCUMENT = "/officeDocument"
+READER = Path(__file__).with_name("sheet_reader.py")
+LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, ..., name and extra lengths
+INFLATE_BYTES = 1024 * 1024  # inflated at most this much at a time
+MARKUP = (".xml", ".rels", ".vml")
+# The reader sends a frame of rows when it holds this much text; a frame from it is
+# never longer than FRAME_LIMIT, so that the worker never holds more of it at once.
+FRAME_LIMIT = 8 * 1024 * 1024
 
 
 def xlsx_rows(content: bytes, limits: ReadingLimits) -> Iterator[tuple[int, list]]:
+    """The first sheet's rows as (row number, cells as text), blank rows included
+    as empty lists, each as wide as its last filled cell."""
+    _check_zip(content, limits)
+    yield from _read_sheet(content, limits)
+
+
+def _check_zip(content: bytes, limits: ReadingLimits) -> None:
+    """Refuse a workbook whose files are too many or unpack to too much, by what
+    its zip declares (before anything is inflated) and then by what each file
+    really inflates to: calamine reads the same bytes as they come, so a declaration
+    that lies must not be what bounds it."""
     if _zip_entries(content) > XLSX_MAX_ENTRIES:
         raise TooLargeUnpacked("entries")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            parts = _Parts(archive, limits)
-            workbook_path = parts.related(MAIN_RELS, "", OFFICE_DOCUMENT)
-            if workbook_path is None:
-                raise NotASpreadsheet("no workbook")
-            book = WorkbookPart()
-            parts.parse(workbook_path, book, XLSX_MAX_SMALL_PART_BYTES)
-            rels = _rels_path(workbook_path)
-            sheet_path = parts.target(rels, workbook_path, book.first_sheet)
-            if sheet_path is None:
-                raise NotASpreadsheet("no sheet")
-            strings = SharedStrings()
-            strings_path = parts.related(rels, workbook_path, "/sharedStrings")
-            if strings_path:
-                parts.parse(strings_path, strings)
-            styles = Styles()
-            styles_path = parts.related(rels, workbook_path, "/styles")
-            if styles_path:
-                parts.parse(styles_path, styles, XLSX_MAX_SMALL_PART_BYTES)
-            sheet = Sheet(strings, styles.date_styles(), book.epoch, limits)
-            for _ in parts.feed(sheet_path, sheet):
-                yield from sheet.take()
-            yield from sheet.take()
+            files = archive.infolist()
+        # Nothing before the zip: zipfile and calamine's zip reader could each find
+        # the files somewhere else, and calamine must read what was counted here.
+        first = min((info.header_offset for info in files), default=None)
+        if first != 0 or not content.startswith(b"PK\x03\x04"):
+            raise NotASpreadsheet("not a zip from its first byte")
+        declared = 0
+        for info in files:
+            if info.flag_bits & 1 or info.compress_type not in (
+                zipfile.ZIP_STORED,
+                zipfile.ZIP_DEFLATED,
+            ):
+                raise NotASpreadsheet(f"{info.filename}: encrypted or not deflated")
+            if info.file_size > _allowed(info, limits):
+                raise TooLargeUnpacked(info.filename)
+            declared += info.file_size
+        if declared > XLSX_MAX_UNPACKED_BYTES:
+            raise TooLargeUnpacked("workbook")
+        for info in files:
+            _inflate_counted(content, info, _allowed(info, limits))
     except Refused:
         raise
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
-        etree.LxmlError,
+        zlib.error,
+        struct.error,
         EOFError,
         OSError,
-        RuntimeError,  # an encrypted entry
-        NotImplementedError,  # a compression zipfile does not know
+        NotImplementedError,
         ValueError,
         KeyError,
         IndexError,
         OverflowError,
-        zlib.error,
-    ) as error:  # any broken zip or workbook: say so, do not crash
+    ) as error:  # any broken zip: say so, do not crash
         raise NotASpreadsheet(str(error)[:200]) from None
+
+
+def _allowed(info: zipfile.ZipInfo, limits: ReadingLimits) -> int:
+    return min(limits.part_bytes, limits.ratio * max(info.compress_size, CHUNK_BYTES))
 
 
 def _zip_entries(content: bytes) -> int:
@@ -90,98 +110,108 @@ def _zip_entries(content: bytes) -> int:
     return max(declared, content.count(b"PK\x01\x02"))
 
 
-def _rels_path(path: str) -> str:
-    folder, _, name = path.rpartition("/")
-    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+def _inflate_counted(content: bytes, info: zipfile.ZipInfo, allowed: int) -> None:
+    """Inflate one file of the zip from its packed bytes, whatever sizes its headers
+    claim, counting what comes out: past ``allowed`` it is refused at once, and a
+    file that does not inflate to exactly the size and checksum its directory
+    declares is broken. Markup with a document type is refused (no workbook part
+    declares entities)."""
+    signature, name_length, extra_length = LOCAL_HEADER.unpack_from(
+        content, info.header_offset
+    )
+    if signature != b"PK\x03\x04":
+        raise NotASpreadsheet(f"{info.filename}: no local header")
+    start = info.header_offset + LOCAL_HEADER.size + name_length + extra_length
+    packed = memoryview(content)[start : start + info.compress_size]
+    if len(packed) != info.compress_size:
+        raise NotASpreadsheet(f"{info.filename}: cut short")
+    markup = info.filename.lower().endswith(MARKUP)
+    size, checksum, tail = 0, 0, b""
+    for piece in _inflated(packed, info.compress_type):
+        size += len(piece)
+        if size > allowed:
+            raise TooLargeUnpacked(info.filename)
+        checksum = zlib.crc32(piece, checksum)
+        if markup:
+            if b"<!DOCTYPE" in tail + piece[:16] or b"<!DOCTYPE" in piece:
+                raise NotASpreadsheet(f"{info.filename}: document type")
+            tail = bytes(piece[-16:])
+    if size != info.file_size or checksum != info.CRC:
+        raise NotASpreadsheet(f"{info.filename}: not the size or checksum declared")
 
 
-class _Parts:
-    """The workbook's files, each unpacked within the limits: the sizes the zip
-    declares are checked first, and the bytes are counted as they are inflated,
-    since a declaration can lie (zipfile also stops at the declared size, and its
-    checksum then fails: the count is the guard that does not rest on that)."""
+def _inflated(packed: memoryview, method: int) -> Iterator[bytes]:
+    """A file's bytes a piece at a time, never more than INFLATE_BYTES at once."""
+    if method == zipfile.ZIP_STORED:
+        for offset in range(0, len(packed), INFLATE_BYTES):
+            yield bytes(packed[offset : offset + INFLATE_BYTES])
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    for offset in range(0, len(packed), INFLATE_BYTES):
+        pending = packed[offset : offset + INFLATE_BYTES]
+        while True:
+            piece = inflater.decompress(pending, INFLATE_BYTES)
+            if piece:
+                yield piece
+            pending = inflater.unconsumed_tail
+            if inflater.eof or (not pending and len(piece) < INFLATE_BYTES):
+                break
+        if inflater.eof:
+            break
+    if not inflater.eof:
+        raise NotASpreadsheet("a file's data ends before its end")
 
-    def __init__(self, archive: zipfile.ZipFile, limits: ReadingLimits):
-        self.archive, self.limits = archive, limits
-        self.names = set(archive.namelist())
-        self.elements_left = (
-            XLSX_ELEMENTS_PER_ROW * (limits.rows + 1) + XLSX_ELEMENTS_BESIDE_ROWS
-        )
 
-    def chunks(self, path: str, limit: int | None = None) -> Iterator[bytes]:
-        info = self.archive.getinfo(path)
-        limit = min(limit or self.limits.part_bytes, self.limits.part_bytes)
-        if info.file_size > limit or info.file_size > self.limits.ratio * max(
-            info.compress_size, CHUNK_BYTES
-        ):
-            raise TooLargeUnpacked(path)
-        allowed = min(limit, self.limits.ratio * max(info.compress_size, CHUNK_BYTES))
-        unpacked = 0
-        with self.archive.open(info) as stream:
-            while chunk := stream.read(CHUNK_BYTES):
-                unpacked += len(chunk)
-                if unpacked > allowed:
-                    raise TooLargeUnpacked(path)
-                yield chunk
+def _read_sheet(content: bytes, limits: ReadingLimits) -> Iterator[tuple[int, list]]:
+    """The sheet's rows as the reader process sends them. Closed early (the caller
+    refused the file), the process is stopped."""
+    reader = subprocess.Popen(
+        [sys.executable, "-I", str(READER), str(limits.reader_memory)]
+        + [str(XLSX_READER_CPU_SECONDS), str(limits.columns)]
+        + [str(limits.cell_characters)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        try:
+            reader.stdin.write(content)
+            reader.stdin.close()
+        except BrokenPipeError:
+            pass  # it stopped at once: said below
+        while (frame := _frame(reader.stdout)) is not None:
+            kind, payload = marshal.loads(frame)
+            if kind == "end":
+                log.debug("XLSX reader: peak %.1f MB", payload / 2**20)
+                return
+            if kind == "broken":
+                raise NotASpreadsheet(payload)
+            for number, first_column, cells in payload:
+                if first_column:  # the sheet starts right of column A
+                    if first_column + len(cells) > limits.columns:
+                        raise TooManyColumns(number, limits.columns)
+                    cells = [""] * first_column + cells
+                yield number, cells
+        status = reader.wait()
+        # Stopped by its limits: a failed allocation aborts it (SIGABRT), its CPU
+        # time ends it (SIGXCPU), Python's MemoryError exits with TOO_LARGE.
+        if status < 0 or status == TOO_LARGE:
+            log.info("XLSX reader stopped by its limits (status %s)", status)
+            raise TooLargeUnpacked("reader")
+        raise RuntimeError(f"the XLSX reader failed (status {status})")
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+        reader.wait()
+        reader.stdout.close()
 
-    def feed(self, path: str, target, limit: int | None = None) -> Iterator[None]:
-        """Feed a part to an XML parser that calls ``target``; yields after each
-        piece, so that a caller can take what was read so far."""
-        parser = etree.XMLParser(
-            target=_Counted(target, self),
-            resolve_entities=False,
-            no_network=True,
-            huge_tree=False,
-        )
-        for chunk in self.chunks(path, limit):
-            parser.feed(chunk)
-            yield
-        parser.close()
 
-    def parse(self, path: str, target, limit: int | None = None) -> None:
-        for _ in self.feed(path, target, limit):
-            pass
-
-    def relations(self, rels_path: str) -> list[tuple[str, str, str]]:
-        if rels_path not in self.names:
-            return []
-        found = Relations()
-        self.parse(rels_path, found, XLSX_MAX_SMALL_PART_BYTES)
-        return found.items
-
-    def _resolve(self, source: str, target: str) -> str:
-        if target.startswith("/"):
-            return target.lstrip("/")
-        folder = source.rpartition("/")[0]
-        return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
-
-    def related(self, rels_path: str, source: str, kind: str) -> str | None:
-        """The first part ``source`` relates to whose type ends with ``kind``."""
-        for _, type_, target in self.relations(rels_path):
-            if type_.endswith(kind):
-                path = self._resolve(source, target)
-                return path if path in self.names else None
+def _frame(stream) -> bytes | None:
+    head = stream.read(4)
+    if len(head) < 4:
         return None
-
-    def target(self, rels_path: str, source: str, ident: str | None) -> str | None:
-        for found, _, target in self.relations(rels_path):
-            if found == ident:
-                path = self._resolve(source, target)
-                return path if path in self.names else None
-        return None
-
-
-class _Counted:
-    """A parser target's stand-in that counts the elements of every part against
-    the workbook's budget (``_Parts.elements_left``) before passing them on."""
-
-    def __init__(self, target, parts: _Parts):
-        self.target, self.parts = target, parts
-        self.end, self.data = target.end, target.data
-        self.doctype, self.close = target.doctype, target.close
-
-    def start(self, tag, attrib) -> None:
-        self.parts.elements_left -= 1
-        if self.parts.elements_left < 0:
-            raise TooLargeUnpacked("elements")
-        self.target.start(tag, attrib)
+    (length,) = struct.unpack("<I", head)
+    if length > FRAME_LIMIT:
+        raise TooLargeUnpacked("frame")
+    frame = stream.read(length)
+    return frame if len(frame) == length else None
