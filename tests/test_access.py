@@ -9,6 +9,7 @@ import io
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from tests.helpers.jobs import job_file
 from tests.helpers.villages import report_values
 from villagetracker import access
 from villagetracker.extensions import db
@@ -99,6 +100,7 @@ ROUTES = {
     "dashboards.potential": ("target", "/dashboard/{code}/potential"),
     "spreadsheets.export_villages": ("anyone logged in", "/villages/export.csv"),
     "spreadsheets.export_reports": ("anyone logged in", "/villages/reports.xlsx"),
+    "spreadsheets.export_reports_later": ("post", "/villages/reports.csv"),
     "spreadsheets.upload": ("importer", "/imports/"),
     "spreadsheets.template_file": ("importer", "/imports/template.xlsx"),
     "spreadsheets.preview": ("upload", "/imports/{token}"),
@@ -116,6 +118,7 @@ ROUTES = {
     "jobs.show": ("job", "/jobs/{token}"),
     "jobs.state": ("job", "/jobs/{token}.json"),
     "jobs.again": ("job post", "/jobs/{token}/again"),
+    "jobs.file": ("job", "/jobs/{token}/file"),
     "review.signatories": ("admin", "/admin/signatories"),
     "review.threshold": ("admin", "/admin/threshold"),
     "accounts.users": ("admin", "/admin/users"),
@@ -390,7 +393,7 @@ def test_decisions_are_for_reviewers_and_certificates_for_everyone_in_scope(
         assert session.get(url).status_code == 200
     elif kind == "certificate pdf":  # made by the print view's button, never a GET
         assert session.get(url).status_code == 302
-        assert session.post(url).mimetype == "application/pdf"
+        assert job_file(session, session.post(url)).mimetype == "application/pdf"
     else:
         fits = kind == "designation review"  # Kresek is designated already
         expected = (400 if fits else 409) if account in REVIEWERS else 403
@@ -447,7 +450,7 @@ def test_batch_pdfs_are_for_the_labour_office_and_admins(login, designated, acco
     days = {"start": "2014-01-01", "end": str(local_today())}
     response = session.post(ROUTES["certificates.batch_pdf"][1], days)
     if account in REVIEWERS:
-        assert response.mimetype == "application/pdf"
+        assert job_file(session, response).mimetype == "application/pdf"
     else:
         assert response.status_code == 403
 

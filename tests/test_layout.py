@@ -16,6 +16,7 @@ AREAS = (
     "certificates",
     "dashboards",
     "spreadsheets",
+    "jobs",
     "main",
 )
 # Below the areas, importing none of them.

@@ -60,6 +60,14 @@ def code_in_scope(user: User, code: str) -> bool:
     return any(code == root or code.startswith(root + ".") for root in roots)
 
 
+def roots_in_scope(user: User, roots: list[str] | None) -> bool:
+    """Whether data of the regions ``roots`` (None: the whole country), as a file made
+    earlier holds it, is still within the user's scope."""
+    if roots is None:
+        return scope_roots(user) is None
+    return all(code_in_scope(user, code) for code in roots)
+
+
 def regions_visible_to(user: User) -> Select[tuple[Region]]:
     return select(Region).where(in_scope(user, Region.code))
 
@@ -206,6 +214,16 @@ def get_job_or_404(user: User, token: str) -> Job:
         select(Job).where(Job.token == token, Job.user_id == user.id)
     )
     if job is None:
+        abort(404)
+    return job
+
+
+def get_job_file_or_404(user: User, token: str) -> Job:
+    """A job that made a file: its owner's only, and only while the regions the file
+    holds data of are still in the owner's scope."""
+    job = get_job_or_404(user, token)
+    file = (job.outcome or {}).get("file")
+    if not file or not roots_in_scope(user, file["roots"]):
         abort(404)
     return job
 

@@ -93,6 +93,12 @@ DEFAULTS = {
     # A running job says it is alive every few seconds; one silent for this long
     # lost its worker and is failed, so that its owner can run it again.
     "JOB_STALLED_AFTER_SECONDS": 60,
+    # Where jobs leave the files they make (batch certificates, large exports) for a
+    # day: default instance/job-files. With several servers, one folder all share.
+    "JOB_FILES_FOLDER": None,
+    # A report history of more rows than this is written by the job worker, with a
+    # link when it is ready; a smaller one is streamed at once.
+    "EXPORT_JOB_ROWS": 20_000,
     # The cookie is signed again only when the session changes (at most once a minute
     # for the idle timeout), not on every request; it expires with SESSION_MAX_HOURS.
     "SESSION_REFRESH_EACH_REQUEST": False,
@@ -123,6 +129,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         instance.mkdir(parents=True, exist_ok=True)
+    app.config["JOB_FILES_FOLDER"] = app.config["JOB_FILES_FOLDER"] or str(
+        instance / "job-files"
+    )
     app.config["SECRET_KEY"] = _secret_key(app, instance)
     public = app.config["PUBLIC_URL"]
     if public and not public.startswith(("https://", "http://")):

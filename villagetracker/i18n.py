@@ -86,6 +86,16 @@ def format_percent(value: float, decimals: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=get_locale()) + "%"
 
 
+def format_file_size(size: int) -> str:
+    """A download's size for people: 350 KB, 1,2 MB (id)."""
+    if size < 1024 * 1024:
+        return format_number(max(1, round(size / 1024))) + " KB"
+    return (
+        format_decimal(size / 1024 / 1024, format="#,##0.0", locale=get_locale())
+        + " MB"
+    )
+
+
 def format_tenths(tenths: int | None) -> str:
     """Coverage kept in tenths of a percent, shown with one decimal: 910 -> 91,0%
     (as format_percent would, without its cost: tables show hundreds)."""
@@ -334,6 +344,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["tenths"] = format_tenths
+    app.jinja_env.filters["filesize"] = format_file_size
     app.jinja_env.filters["date"] = flask_babel.format_date
     app.jinja_env.filters["datetime"] = flask_babel.format_datetime
     app.jinja_env.globals.update(

@@ -99,9 +99,14 @@ def test_kresek_is_approved_printed_verified_and_revoked(
     screenshot(page, "certificate-print-media")
     page.emulate_media(media="screen")
 
-    # The PDF, fetched with progress by the page and saved by the browser.
+    # The PDF, drawn by the job worker; its page offers it when it is ready.
+    page.get_by_role("button", name="Unduh PDF").click()
+    expect(page.get_by_role("heading", name="Menyiapkan PDF piagam")).to_be_visible()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    screenshot(page, "certificate-job-360")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Unduh PDF").click()
+        page.get_by_role("link", name="Unduh piagam-").click()
     data = Path(download.value.path()).read_bytes()
     save_pdf_pages_as_pictures(data, "certificate-pdf")
     [text] = pdf_pages(data)

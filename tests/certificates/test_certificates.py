@@ -4,6 +4,7 @@ ceremony, and what a certificate keeps once issued."""
 import sys
 
 from tests.helpers import Browser
+from tests.helpers.jobs import followed, job_file, job_token
 from tests.helpers.pdf import pdf_pages, pdf_qr_codes
 from tests.helpers.review import FIRST_NUMBER, KRESEK, KRONJO, designation, events, text
 from villagetracker.extensions import db
@@ -49,8 +50,11 @@ def test_the_print_view_is_the_certificate_on_a4_landscape(reviewer, designated)
 def test_the_pdf_states_the_designation_and_its_qr_code_opens_the_verification(
     client, reviewer, designated
 ):
-    response = reviewer.post(
-        f"/villages/{KRESEK}/designations/{designated.id}/certificate.pdf"
+    response = job_file(
+        reviewer,
+        reviewer.post(
+            f"/villages/{KRESEK}/designations/{designated.id}/certificate.pdf"
+        ),
     )
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -91,9 +95,8 @@ def test_a4_landscape_in_the_pdf(reviewer, designated):
 
     from pypdf import PdfReader
 
-    data = reviewer.post(
-        f"/villages/{KRESEK}/designations/{designated.id}/certificate.pdf"
-    ).data
+    url = f"/villages/{KRESEK}/designations/{designated.id}/certificate.pdf"
+    data = job_file(reviewer, reviewer.post(url)).data
     box = PdfReader(BytesIO(data)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)
 
@@ -118,8 +121,10 @@ def test_one_pdf_holds_every_valid_certificate_designated_in_the_range(
     assert "Unduh PDF (2 piagam)" in page
     assert reviewer.get(f"/review/certificates.pdf?start={today}").status_code == 302
     assert events("certificate.print") == []
-    response = reviewer.post("/review/certificates.pdf", {"start": today, "end": today})
+    asked = reviewer.post("/review/certificates.pdf", {"start": today, "end": today})
+    response = job_file(reviewer, asked)
     assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
     pages = pdf_pages(response.data)
     assert len(pages) == 2
     assert "Desa Kresek" in pages[0] and FIRST_NUMBER in pages[0]
@@ -183,9 +188,9 @@ def test_a_server_without_pdf_libraries_says_so_and_keeps_the_print_view(
 ):
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
     base = f"/villages/{KRESEK}/designations/{designated.id}/certificate"
-    response = reviewer.post(base + ".pdf")
-    assert response.status_code == 503
-    assert "belum dapat membuat PDF" in text(response)
+    asked = reviewer.post(base + ".pdf")
+    assert "belum dapat membuat PDF" in text(followed(reviewer, asked))
+    assert reviewer.get(f"/jobs/{job_token(asked)}/file").status_code == 404
     assert reviewer.get(base).status_code == 200
 
 

@@ -31,6 +31,7 @@ def app_config(database_url, folder, **overrides) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,
         "EVIDENCE_DIR": str(Path(folder) / "evidence"),
+        "JOB_FILES_FOLDER": str(Path(folder) / "job-files"),
         # Hashing is deliberately slow; the suite hashes hundreds of passwords.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # Jobs run at once in the test's process; tests/jobs runs a real worker.

@@ -33,3 +33,11 @@ def kept_and_checked(user, name: str, content: bytes, kind: str = "reports"):
     checked.keep(pending, module.kept_rows(found), module.kept_summary(found))
     db.session.flush()
     return pending
+
+
+def job_file(session, response):
+    """The file a request's job made (a PDF, a large export), downloaded as its owner
+    downloads it from the job's page."""
+    assert response.status_code == 302, response.status_code
+    assert "/jobs/" in response.headers["Location"], response.headers["Location"]
+    return session.get(f"/jobs/{job_token(response)}/file")

@@ -6,17 +6,15 @@ Indonesian whatever language the person printing it reads; the page around it fo
 the reader's language.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
 
 import segno
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import current_app, render_template, send_file, url_for
+from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from .. import audit, rules
@@ -96,22 +94,12 @@ def render(designations: list[Designation], *, for_pdf: bool) -> str:
     )
 
 
-def download(document: bytes, name: str):
-    """A PDF as a download named after what it holds, e.g. piagam-001-dsjsk-...pdf."""
-    safe = re.sub(r"[^0-9A-Za-z]+", "-", name).strip("-").lower()
-    return send_file(
-        BytesIO(document),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{safe}.pdf",
-        max_age=0,
-    )
-
-
-def pdf(designations: list[Designation]) -> bytes:
-    """The certificates as one PDF, a page each, from the print view's template.
-    WeasyPrint may fetch nothing: the stylesheet is read from disk, fonts come from
-    the system, the QR code is inline."""
+def pdf(designations: list[Designation], target, say=None) -> None:
+    """The certificates as one PDF written to ``target`` (a path or file), a page
+    each, from the print view's template. Each is drawn on its own so that ``say``
+    (certificates drawn so far) can tell how far it got; the pages are then written
+    as one document. WeasyPrint may fetch nothing: the stylesheet is read from disk,
+    fonts come from the system, the QR code is inline."""
     try:
         from weasyprint import CSS, HTML  # a heavy import, needed only here
         from weasyprint.urls import URLFetcher
@@ -119,10 +107,15 @@ def pdf(designations: list[Designation]) -> bytes:
         raise PdfUnavailable(str(error)) from None
 
     fetcher = URLFetcher(allowed_protocols={"data"})
-    document = HTML(string=render(designations, for_pdf=True), url_fetcher=fetcher)
-    return document.write_pdf(
-        stylesheets=[CSS(filename=str(stylesheet()), url_fetcher=fetcher)]
-    )
+    stylesheets = [CSS(filename=str(stylesheet()), url_fetcher=fetcher)]
+    drawn = []
+    for count, designation in enumerate(designations, start=1):
+        html = HTML(string=render([designation], for_pdf=True), url_fetcher=fetcher)
+        drawn.append(html.render(stylesheets=stylesheets))
+        if say:
+            say(count, len(designations))
+    pages = [page for document in drawn for page in document.pages]
+    drawn[0].copy(pages).write_pdf(target)
 
 
 def record_print(designations: list[Designation], kind: str, **details) -> None:

@@ -11,12 +11,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import access
-from ..extensions import db, limiter
-from ..web.errors import render_error
+from ..extensions import limiter
+from ..jobs import pages, service
 from ..web.pagination import paginate
 from . import bp, documents, queries
 from .forms import BatchForm
@@ -28,19 +27,6 @@ rate_limited = limiter.shared_limit(
     lambda: current_app.config["VERIFY_RATE_LIMIT"], scope="verify"
 )
 MAX_NUMBER_LENGTH = 60
-
-
-@bp.app_errorhandler(documents.PdfUnavailable)
-def pdf_unavailable(error: Exception):
-    current_app.logger.error("PDF printing unavailable: %s", error)
-    return render_error(
-        503,
-        _l("PDF printing is not available"),
-        _l(
-            "This server cannot make PDFs yet (it needs the Pango library). Use the "
-            "print view and your browser's Print, or ask the administrator."
-        ),
-    )
 
 
 def printable(code: str, designation_id: int):
@@ -74,19 +60,18 @@ def show(code: str, designation_id: int):
 @bp.route(DESIGNATION + "/certificate.pdf", methods=["GET", "POST"])
 @login_required
 def pdf(code: str, designation_id: int):
-    """The certificate as a PDF, from the print view's template, recorded in the
-    audit trail as a copy made by this user. Made only by the print view's button
-    (a POST): a GET, such as a link from elsewhere, shows the print view instead."""
+    """The certificate as a PDF, from the print view's template, drawn by the job
+    worker and recorded in the audit trail as a copy made by this user. Asked for
+    only by the print view's button (a POST): a GET, such as a link from elsewhere,
+    shows the print view instead."""
     designation = printable(code, designation_id)
     if designation is None:
         return redirect(url_for("villages.show", code=code))
     if request.method == "GET":
         return redirect(url_for(".show", code=code, designation_id=designation_id))
-    document = documents.pdf([designation])
-    documents.record_print([designation], "pdf")
-    db.session.commit()
-    name = f"piagam {designation.number} {designation.village.name}"
-    return documents.download(document, name)
+    return pages.start(
+        service.submit("certificates.one", current_user, designation=designation.id)
+    )
 
 
 def batch_page(form: BatchForm, page=None):
@@ -114,8 +99,9 @@ def batch():
 @access.reviewers
 def batch_pdf():
     """One PDF of every valid certificate designated in the date range, for a
-    ceremony: a page each, in the order of their numbers, recorded in the audit
-    trail. Made only by the batch page's button (a POST); a GET shows that page."""
+    ceremony: a page each, in the order of their numbers, drawn by the job worker
+    and recorded in the audit trail. Asked for only by the batch page's button (a
+    POST); a GET shows that page."""
     if request.method == "GET":
         days = {name: request.args.get(name) for name in ("start", "end")}
         return redirect(url_for(".batch", **days))
@@ -133,11 +119,10 @@ def batch_pdf():
             else _("More than %(limit)s certificates: choose fewer days.", limit=limit)
         )
         return batch_page(form, paginate(query))
-    document = documents.pdf(found)
     days = {"start": start.isoformat(), "end": end.isoformat()}
-    documents.record_print(found, "batch_pdf", **days)
-    db.session.commit()
-    return documents.download(document, f"piagam {start} {end}")
+    return pages.start(
+        service.submit("certificates.batch", current_user, limit=limit, **days)
+    )
 
 
 # --- Public verification: no login, nothing personal, rate-limited ---

@@ -2,11 +2,13 @@
 for that page to ask, and the list of one's own jobs."""
 
 from flask import jsonify, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import access
 from ..extensions import db
-from . import bp, queries, service
+from ..web.errors import render_error
+from . import bp, files, queries, service
 from .texts import job_state_text
 
 
@@ -22,7 +24,13 @@ def show(token: str):
     job = access.get_job_or_404(current_user, token)
     done, total = queries.progress(job)
     return render_template(
-        "jobs/show.html", job=job, done=done, total=total, next_url=next_url(job)
+        "jobs/show.html",
+        job=job,
+        done=done,
+        total=total,
+        next_url=next_url(job),
+        file_ready=files.available(job),
+        kept_until=job.finished_at and job.finished_at + files.KEPT_FOR,
     )
 
 
@@ -59,3 +67,17 @@ def again(token: str):
     db.session.commit()
     service.queue_job(new)
     return redirect(url_for(".show", token=new.token))
+
+
+@bp.route("/<token>/file")
+@login_required
+def file(token: str):
+    """The file the job made, for a day; its regions still in the owner's scope."""
+    job = access.get_job_file_or_404(current_user, token)
+    if not files.available(job):
+        return render_error(
+            410,
+            _l("The file is no longer kept"),
+            _l("Files are kept for a day. Run the job again for a new one."),
+        )
+    return files.send(job)

@@ -21,7 +21,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Job, JobState, PendingImport, User, utcnow
 from ..models.spreadsheets import KEPT_FOR
-from . import queue
+from . import files, queue
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def kind(name: str) -> Callable:
     return register
 
 
-def submit(name: str, user: User | None, **params) -> Job:
+def submit(name: str, user: User | None, /, **params) -> Job:
     """A job for ``user``, to be queued once the caller commits (``queue_job``)."""
     job = Job(
         token=secrets.token_urlsafe(18),
@@ -172,8 +172,10 @@ def stopped(job_id: int, status: int) -> None:
 
 
 def sweep() -> int:
-    """Fail the running jobs that have not said they are alive for a while: their
-    worker was killed. Returns how many."""
+    """Fail the running jobs that have not said they are alive for a while (their
+    worker was killed), and delete the jobs' files older than a day. Returns how
+    many jobs failed."""
+    files.tidy()
     quiet = current_app.config["JOB_STALLED_AFTER_SECONDS"]
     running = db.session.scalars(select(Job).where(Job.state == JobState.RUNNING))
     failed = 0

@@ -10,6 +10,9 @@ TITLES = {
     "reports.commit": _l("Importing reports"),
     "villages.check": _l("Checking a spreadsheet of villages"),
     "villages.commit": _l("Registering villages"),
+    "certificates.one": _l("Making a certificate's PDF"),
+    "certificates.batch": _l("Making a ceremony's certificates as a PDF"),
+    "reports.export": _l("Writing the report history"),
 }
 STATES = {
     "queued": _l("Waiting for the job worker…"),

@@ -99,10 +99,10 @@ def count(query: Select) -> int:
     )
 
 
-def report_rows(query: Select) -> Iterator[tuple]:
-    """The rows of ``report_query``, with the columns of
-    formats.REPORT_COLUMNS."""
-    for row in _stream(query):
+def report_rows(query: Select, say=None) -> Iterator[tuple]:
+    """The rows of ``report_query``, with the columns of formats.REPORT_COLUMNS;
+    ``say(rows so far)`` at each batch, for a job's progress."""
+    for count, row in enumerate(_stream(query), start=1):
         code, name, *figures, coverage, notes = row
         yield (
             code,
@@ -111,3 +111,5 @@ def report_rows(query: Select) -> Iterator[tuple]:
             _percent(coverage),
             notes or "",
         )
+        if say and count % BATCH == 0:
+            say(count)

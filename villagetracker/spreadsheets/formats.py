@@ -143,10 +143,11 @@ def csv_dialect() -> tuple[str, str]:
     return (";", ",") if decimal == "," else (",", ".")
 
 
-def csv_response(name: str, header: list[str], rows: Iterator[tuple]) -> Response:
-    """A CSV download sent as it is written, a thousand rows at a time. UTF-8 with a
-    byte order mark, so that Excel reads the place names right; separated as Excel
-    expects in the reader's language (``csv_dialect``). The import reads both."""
+def csv_chunks(header: list[str], rows: Iterable[tuple]) -> Iterator[str]:
+    """A CSV file's text, a thousand rows at a time. UTF-8 with a byte order mark,
+    so that Excel reads the place names right; separated as Excel expects in the
+    reader's language as it is when this is called (``csv_dialect``), however late
+    the text is read. The import reads both."""
     delimiter, decimal = csv_dialect()
 
     def value(item):
@@ -167,11 +168,22 @@ def csv_response(name: str, header: list[str], rows: Iterator[tuple]) -> Respons
             writer.writerows([value(item) for item in row] for row in chunk)
             yield buffer.getvalue()
 
+    return generate()
+
+
+def csv_response(name: str, header: list[str], rows: Iterator[tuple]) -> Response:
+    """A CSV download sent as it is written (``csv_chunks``)."""
     return Response(
-        stream_with_context(generate()),
+        stream_with_context(csv_chunks(header, rows)),
         mimetype=CSV_TYPE,
         headers={"Content-Disposition": f"attachment; filename={name}.csv"},
     )
+
+
+def write_csv(target, header: list[str], rows: Iterable[tuple]) -> None:
+    """A CSV file (``csv_chunks``) written to the path ``target``."""
+    with open(target, "w", encoding="utf-8", newline="") as file:
+        file.writelines(csv_chunks(header, rows))
 
 
 def xlsx_response(
@@ -182,7 +194,7 @@ def xlsx_response(
     notes: list[str] | None = None,
 ):
     """An XLSX download: written to a temporary file on disk (``write_xlsx``), then
-    sent with its length, so that the page can show the download's progress."""
+    sent with its length, so that the browser can show how far the download got."""
     # Closed by the response once sent: a with-block would close it before.
     file = tempfile.TemporaryFile()  # noqa: SIM115
     write_xlsx(file, sheet, header, rows, notes)

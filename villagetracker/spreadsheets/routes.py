@@ -58,23 +58,38 @@ def export_villages(kind: str):
 @login_required
 def export_reports(kind: str):
     """Every report of the villages the list's filter shows: the report history,
-    in the columns the import reads."""
+    in the columns the import reads. A long one is written by the job worker: this
+    page offers to start it."""
     filters, villages = listed_villages()
     query = exports.report_query(villages)
-    header = formats.headers(formats.REPORT_COLUMNS)
-    name = export_name(_("reports"), filters)
-    if kind == "csv":
-        return formats.csv_response(name, header, exports.report_rows(query))
     rows = exports.count(query)
-    if rows >= formats.XLSX_MAX_ROWS:
+    if kind == "xlsx" and rows >= formats.XLSX_MAX_ROWS:
         message = _(
             "%(rows)s reports are more than a spreadsheet holds. Narrow the filter, "
             "or download CSV.",
             rows=format_number(rows),
         )
         return render_error(400, _("Too many rows for a spreadsheet"), message)
+    if rows > current_app.config["EXPORT_JOB_ROWS"]:
+        return render_template(
+            "spreadsheets/export_later.html", rows=rows, kind=kind, filters=filters
+        )
+    header = formats.headers(formats.REPORT_COLUMNS)
+    name = export_name(_("reports"), filters)
+    if kind == "csv":
+        return formats.csv_response(name, header, exports.report_rows(query))
     rows = exports.report_rows(query)
     return formats.xlsx_response(name, _("Reports"), header, rows)
+
+
+@bp.route("/villages/reports.<any(csv, xlsx):kind>", methods=["POST"])
+@login_required
+def export_reports_later(kind: str):
+    """The report history written by the job worker, for its page to offer."""
+    filters = village_queries.VillageFilters.from_args(request.form)
+    name = export_name(_("reports"), filters)
+    params = {"filters": filters.args(), "kind": kind, "name": name}
+    return pages.start(service.submit("reports.export", current_user, **params))
 
 
 @bp.route("/imports/", methods=["GET", "POST"])

@@ -8,10 +8,13 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import access
 from ..extensions import db
+from ..jobs import files
 from ..jobs.service import Refused, kind
 from ..models import PendingImport
-from . import checked, imports, registrations
+from ..villages import queries as village_queries
+from . import checked, exports, formats, imports, registrations
 
 # Each kind of upload: its check's module, its preview's endpoint.
 UPLOADS = {
@@ -122,3 +125,31 @@ def imported_message(check) -> str:
             check.now_qualifying,
         )
     return message
+
+
+@kind("reports.export")
+def export_reports(job, work) -> None:
+    """The report history of the villages a list's filter shows, too long to send at
+    once, written to a file its owner downloads from the job's page."""
+    filters = village_queries.VillageFilters.from_args(job.params["filters"])
+    query = exports.report_query(village_queries.listed(job.user, filters))
+    total = exports.count(query)
+    work.say(0, total)
+    rows = exports.report_rows(query, work.say)
+    header = formats.headers(formats.REPORT_COLUMNS)
+    kind, name = job.params["kind"], job.params["name"]
+    mimetype = formats.CSV_TYPE if kind == "csv" else formats.XLSX_TYPE
+    with files.writing(job, name, kind, mimetype, roots(job.user, filters)) as path:
+        if kind == "csv":
+            formats.write_csv(path, header, rows)
+        else:
+            formats.write_xlsx(path, _("Reports"), header, rows)
+    work.say(total)
+
+
+def roots(user, filters) -> list[str] | None:
+    """The regions whose data an export holds: the filter's area, or the user's
+    whole scope when the area is wider than it (or none is chosen)."""
+    if filters.area and access.code_in_scope(user, filters.area):
+        return [filters.area]
+    return access.scope_roots(user)
