@@ -2,7 +2,9 @@
 
 import http.cookiejar
 import io
+import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -66,3 +68,19 @@ class Session:
         )
         with self.opener.open(request, timeout=900) as response:
             return response.status, response.url, response.read()
+
+    def wait_for_job(self, url: str, timeout: float = 900) -> dict:
+        """The state of the job whose page is ``url`` (where a request that queued
+        it led), asked as its page asks, once it has ended."""
+        path = url.removeprefix(self.base).split("?")[0]
+        if not path.startswith("/jobs/"):
+            raise RuntimeError(f"not a job's page: {url}")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = json.loads(self.get(path + ".json"))
+            if state["state"] in ("done", "failed"):
+                if state["state"] == "failed":
+                    raise RuntimeError(f"job {path} failed: {state['text']}")
+                return {**state, "page": path}
+            time.sleep(0.1)
+        raise RuntimeError(f"job {path} did not end in {timeout} s")

@@ -8,8 +8,12 @@ DATABASES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 REGENCY_SHARE_OF_CEILING = 0.25
 REGENCY_P99_MS = 50
 NATIONAL_P99_MS = 200
-WORKER_MB = 200
-EXPORT_SECONDS = 2  # issue 15: the country's villages as XLSX in under 2 s
+# Issue 15: web workers stay small, the job worker holds the large work; 10,000 rows
+# imported in under 3 s of CPU; the country's villages as XLSX in under 2 s.
+WORKER_MB = 130
+JOB_WORKER_MB = 250
+IMPORT_SECONDS = 3
+EXPORT_SECONDS = 2
 
 
 def render(folder: Path, out: Path) -> None:
@@ -136,10 +140,32 @@ def verdicts(run: dict) -> list[str]:
     ):
         peak = run[key]
         said.append(
-            f"{'met' if peak < WORKER_MB else 'MISSED'}: a worker's peak memory "
+            f"{'met' if peak < WORKER_MB else 'MISSED'}: a web worker's peak memory "
             f"{label}: {peak} MB (target < {WORKER_MB} MB)"
         )
-    return said
+    return said + job_verdicts(run)
+
+
+def job_verdicts(run: dict) -> list[str]:
+    """The job worker's targets: its memory, the import's CPU, the export's time."""
+    times = run["times"]
+    peak = run.get("job_worker_memory_mb")
+    if peak is None:  # a run from before the job worker
+        return []
+    cpu = sum(
+        value
+        for label, value in times.items()
+        if label.startswith("import") and label.endswith(": job CPU")
+    )
+    export = times["export /villages/export.xlsx"]
+    return [
+        f"{'met' if peak < JOB_WORKER_MB else 'MISSED'}: the job worker's peak memory "
+        f"(its jobs' processes included): {peak} MB (target < {JOB_WORKER_MB} MB)",
+        f"{'met' if cpu < IMPORT_SECONDS else 'MISSED'}: 10,000 rows checked and "
+        f"written: {cpu:.2f} s of the job worker's CPU (target < {IMPORT_SECONDS} s)",
+        f"{'met' if export < EXPORT_SECONDS else 'MISSED'}: the country's villages as "
+        f"XLSX: {export:.2f} s over HTTP (target < {EXPORT_SECONDS} s)",
+    ]
 
 
 LAST_SECTION = "## Hostile files"  # bench/hostile.py keeps its section last

@@ -43,7 +43,7 @@ import report  # noqa: E402
 import spreadsheet_formats  # noqa: E402
 import village_import  # noqa: E402
 from http_session import Session, csrf  # noqa: E402
-from serve import Gunicorn, wrk  # noqa: E402
+from serve import Gunicorn, JobWorker, wrk  # noqa: E402
 
 from villagetracker import create_app  # noqa: E402
 from villagetracker.extensions import db  # noqa: E402
@@ -120,6 +120,8 @@ def main() -> None:
             "VILLAGETRACKER_DATABASE_URL": url,
             "VILLAGETRACKER_PUBLIC_URL": "http://127.0.0.1",
             "VILLAGETRACKER_EVIDENCE_DIR": str(folder / "evidence"),
+            "VILLAGETRACKER_QUEUE_URL": f"sqlite:///{folder / 'jobs.sqlite3'}",
+            "VILLAGETRACKER_JOB_FILES_FOLDER": str(folder / "job-files"),
             # wrk is one address: the public verification limit would answer 429.
             "VILLAGETRACKER_VERIFY_RATE_LIMIT": "10000000 per minute",
         }
@@ -136,6 +138,7 @@ def main() -> None:
         chosen = pages(facts["village"], facts["district"], built.tokens[REGENCY][0])
         results["statements"] = count_statements(app, chosen, facts["regency"])
         server = Gunicorn(folder, PORT)
+        worker = JobWorker(folder)
         try:
             sessions = {
                 role: server.session(name, dataset.PASSWORD)
@@ -151,10 +154,12 @@ def main() -> None:
                 )
                 results["pages"].append({**asdict(page), **measured})
             results["memory_after_pages_mb"] = server.peak_memory()
-            times.update(heavy(app, server, sessions, facts))
+            times.update(heavy(app, worker, sessions, facts))
             results["memory_mb"] = server.peak_memory()
+            results["job_worker_memory_mb"] = worker.peak_memory()
         finally:
             server.stop()
+            worker.stop()
         results["machine"] = machine(app)
         results["date"] = date.today().isoformat()
     finally:
@@ -365,30 +370,26 @@ def load_page(app, server, page: Page, sessions, facts, seconds: int) -> dict:
     return figures
 
 
-def heavy(app, server: Gunicorn, sessions, facts) -> dict:
-    """The slow work, over HTTP and timed: the whole country's exports as the admin,
-    a 10,000-row import of reports, and a batch PDF of 100 certificates."""
+def heavy(app, worker: JobWorker, sessions, facts) -> dict:
+    """The slow work, over HTTP and timed: the whole country's exports as the admin
+    (its report history made by the job worker), a 10,000-row import of reports
+    (checked and confirmed by the job worker), and a batch PDF of 100 certificates
+    (drawn by the job worker). For each job, its CPU seconds and peak memory as the
+    worker logged them."""
     times = {}
     admin = sessions["admin"]
-    exports = ("/villages/export.csv", "/villages/export.xlsx", "/villages/reports.csv")
-    for path in exports:
+    for path in ("/villages/export.csv", "/villages/export.xlsx"):
         body = timed(times, f"export {path}", lambda path=path: admin.get(path))
         times[f"export {path} MB"] = round(len(body) / 1e6, 1)
+    body = job(times, worker, "the country's report history as CSV", history, admin)
+    times["the country's report history as CSV MB"] = round(len(body) / 1e6, 1)
     day = dataset.LAST_REPORT + timedelta(days=1)
     content = import_file(admin, facts["national"], day)
-    _status, url, _page = timed(
-        times,
-        f"import {IMPORT_ROWS} rows: upload and preview",
-        lambda: admin.upload(
-            "/imports/", {"csrf_token": admin.token("/imports/")}, "bench.csv", content
-        ),
+    preview = job(
+        times, worker, f"import {IMPORT_ROWS} rows: check", check, admin, content
     )
-    token = url.rstrip("/").rsplit("/", 1)[1]
-    form = {"csrf_token": admin.token("/imports/")}
-    _status, url, page = timed(
-        times,
-        f"import {IMPORT_ROWS} rows: confirm",
-        lambda: admin.post(f"/imports/{token}/commit", form),
+    page = job(
+        times, worker, f"import {IMPORT_ROWS} rows: confirm", confirm, admin, preview
     )
     with app.app_context():
         written = db.session.scalar(
@@ -399,26 +400,67 @@ def heavy(app, server: Gunicorn, sessions, facts) -> dict:
         raise RuntimeError(f"the import wrote {written} reports: {page[:300]!r}")
     start = dataset.DESIGNATED_ON
     end = start + timedelta(days=BATCH // dataset.PER_CEREMONY - 1)
-    pdf = timed(
-        times,
-        f"batch PDF of {BATCH} certificates",
-        lambda: batch_pdf(sessions["reviewer"], start, end),
-    )
+    label = f"batch PDF of {BATCH} certificates"
+    pdf = job(times, worker, label, batch_pdf, sessions["reviewer"], start, end)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     if pages != BATCH:
         raise RuntimeError(f"the batch PDF has {pages} pages")
     return times
 
 
+def job(times: dict, worker: JobWorker, label: str, action, *args):
+    """Time ``action(*args)``, which asks for a job and waits for it, and add what the
+    job itself took in the worker: CPU seconds and peak MB."""
+    before = set(worker.jobs())
+    result = timed(times, label, lambda: action(*args))
+    for _ in range(50):  # the worker logs a job just after it ends
+        ended = {
+            key: value for key, value in worker.jobs().items() if key not in before
+        }
+        if ended:
+            break
+        time.sleep(0.1)
+    [figures] = ended.values()
+    times[f"{label}: job CPU"] = figures["cpu"]
+    times[f"{label}: job peak MB"] = figures["mb"]
+    return result
+
+
+def history(session: Session) -> bytes:
+    """The country's report history: its page offers a job, whose file is fetched."""
+    page = session.get("/villages/reports.csv").decode()
+    _status, url, _page = session.post(
+        "/villages/reports.csv", {"csrf_token": csrf(page)}
+    )
+    state = session.wait_for_job(url)
+    return session.get(state["page"] + "/file")
+
+
+def check(session: Session, content: bytes) -> str:
+    """Upload a file; its check's job leads to the preview, whose address is kept."""
+    form = {"csrf_token": session.token("/imports/")}
+    _status, url, _page = session.upload("/imports/", form, "bench.csv", content)
+    return session.wait_for_job(url)["next"]
+
+
+def confirm(session: Session, preview: str) -> bytes:
+    token = preview.rstrip("/").rsplit("/", 1)[1]
+    form = {"csrf_token": session.token(preview)}
+    _status, url, _page = session.post(f"/imports/{token}/commit", form)
+    state = session.wait_for_job(url)
+    return session.get(state["page"])
+
+
 def batch_pdf(session: Session, start: date, end: date) -> bytes:
-    """The batch PDF as the batch page's button makes it (a POST; a GET only shows
-    the page)."""
+    """The batch PDF as the batch page's button asks for it (a POST; a GET only
+    shows the page), fetched from its job's page when drawn."""
     days = {"start": start.isoformat(), "end": end.isoformat()}
     token = session.token(f"/review/certificates?start={start}&end={end}")
-    _status, _url, body = session.post(
+    _status, url, _body = session.post(
         "/review/certificates.pdf", {"csrf_token": token, **days}
     )
-    return body
+    state = session.wait_for_job(url)
+    return session.get(state["page"] + "/file")
 
 
 def import_file(session: Session, national, day: date) -> bytes:

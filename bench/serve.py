@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -55,6 +56,58 @@ class Gunicorn:
                 if line.startswith("VmHWM:"):
                     peaks.append(int(line.split()[1]) / 1024)
         return round(max(peaks), 1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        self.log.close()
+
+
+class JobWorker:
+    """``flask jobs work --workers 1`` beside gunicorn, on the same settings; each job
+    runs in a child process, whose CPU time and peak memory the worker logs."""
+
+    ENDED = re.compile(
+        r"job (\d+) ended after ([\d.]+) s: ([\d.]+) s of CPU, peak ([\d.]+) MB"
+    )
+
+    def __init__(self, folder: Path):
+        self.log_path = folder / "worker.log"
+        self.log = open(self.log_path, "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                BIN / "flask",
+                "--app",
+                "villagetracker",
+                "jobs",
+                "work",
+                "--workers",
+                "1",
+            ],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def jobs(self) -> dict[int, dict]:
+        """Each finished job's wall and CPU seconds and peak memory (MB), by id."""
+        found = {}
+        for match in self.ENDED.finditer(self.log_path.read_text()):
+            job, wall, cpu, peak = match.groups()
+            found[int(job)] = {
+                "wall": float(wall),
+                "cpu": float(cpu),
+                "mb": float(peak),
+            }
+        return found
+
+    def peak_memory(self) -> float:
+        """The worker's own peak (VmHWM) or its jobs' children's, the higher, in MB."""
+        own = 0.0
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                own = int(line.split()[1]) / 1024
+        return round(max([own, *(job["mb"] for job in self.jobs().values())]), 1)
 
     def stop(self) -> None:
         self.process.terminate()

@@ -95,7 +95,16 @@ def run_job(job_id: int, task=None) -> None:
         service.run(job_id, last_try)
         return
     with _app.app_context():
-        status = _in_child(service.run, job_id, last_try)
+        started = time.perf_counter()
+        status, usage = _in_child(service.run, job_id, last_try)
+        # What the job took, for the log and the benchmark (bench/jobs.py reads it).
+        log.info(
+            "job %s ended after %.2f s: %.2f s of CPU, peak %.1f MB",
+            job_id,
+            time.perf_counter() - started,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,
+        )
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == TRY_AGAIN:
             raise RetryTask(f"job {job_id}: a passing failure")
         if status != 0:
@@ -106,13 +115,15 @@ def enqueue(job_id: int) -> None:
     run_job(job_id)
 
 
-def _in_child(function, *args) -> int:
-    """Run ``function(*args)`` in a forked child; its wait status."""
+def _in_child(function, *args):
+    """Run ``function(*args)`` in a forked child; its wait status and its resource
+    usage (CPU time, peak memory)."""
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
     if pid:
-        return os.waitpid(pid, 0)[1]
+        _pid, status, usage = os.wait4(pid, 0)
+        return status, usage
     code = 1
     try:
         _die_with_parent()
