@@ -165,6 +165,7 @@ ROLE_LABELS = {
 
 
 ACTION_LABELS = {
+    "jobs.daily": _l("The day's tidying"),
     "login": _l("Logged in"),
     "login.failed": _l("Failed login"),
     "login.throttled": _l("Login refused (too many failures)"),

@@ -196,7 +196,7 @@ def every_day() -> None:
     from . import service
 
     with _app.app_context():
-        service.daily()
+        service.start_daily()
 
 
 @huey.on_startup()

@@ -193,14 +193,30 @@ def sweep() -> int:
     return failed
 
 
-def daily() -> None:
-    """Once a day: uploads older than a day, and jobs older than a month, are
-    deleted. What depends on the date (overdue and stale villages, those due for
-    re-verification) is asked of the date in each query, so nothing else is kept
-    that a new day makes wrong."""
-    now = utcnow()
-    db.session.execute(delete(Job).where(Job.created_at < now - JOBS_KEPT_FOR))
-    db.session.execute(
-        delete(PendingImport).where(PendingImport.created_at < now - KEPT_FOR)
-    )
+def start_daily() -> Job:
+    """Queue the day's work (the schedule's, at 00:10 in Jakarta): a job of no one's,
+    recorded like any other."""
+    job = submit("daily", None)
     db.session.commit()
+    queue_job(job)
+    return job
+
+
+@kind("daily")
+def daily(job, work) -> None:
+    """Once a day: uploads older than a day, and jobs older than a month, are
+    deleted, and how many is recorded in the audit trail. What depends on the date
+    (overdue and stale villages, those due for re-verification) is asked of the date
+    in each query, so nothing else is kept that a new day makes wrong."""
+    now = utcnow()
+    deleted = {
+        "jobs": db.session.execute(
+            delete(Job).where(Job.created_at < now - JOBS_KEPT_FOR, Job.id != job.id)
+        ).rowcount,
+        "uploads": db.session.execute(
+            delete(PendingImport).where(PendingImport.created_at < now - KEPT_FOR)
+        ).rowcount,
+    }
+    audit.record("jobs.daily", after={"deleted": deleted})
+    job.outcome = {"deleted": deleted}
+    work.say(1, 1)

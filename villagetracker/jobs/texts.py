@@ -13,6 +13,7 @@ TITLES = {
     "certificates.one": _l("Making a certificate's PDF"),
     "certificates.batch": _l("Making a ceremony's certificates as a PDF"),
     "reports.export": _l("Writing the report history"),
+    "daily": _l("The day's tidying"),
 }
 STATES = {
     "queued": _l("Waiting for the job worker…"),
