@@ -49,6 +49,7 @@ from villagetracker import create_app  # noqa: E402
 from villagetracker.extensions import db  # noqa: E402
 from villagetracker.models import Report, Village  # noqa: E402
 from villagetracker.regions.loader import load_regions, official_rows  # noqa: E402
+from villagetracker.spreadsheets.formats import REPORT_COLUMNS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 # The regency/city with the most villages (852): the heaviest regency-level pages.
@@ -465,18 +466,24 @@ def batch_pdf(session: Session, start: date, end: date) -> bytes:
 
 def import_file(session: Session, national, day: date) -> bytes:
     """A CSV of the import template with a report for 10,000 villages across the
-    country, each with its latest count (so that no status changes)."""
+    country, each with its latest count (so that no status changes), all of it
+    BPU and self-paid."""
     # The English template: its CSV is comma-separated (the Indonesian one uses
     # semicolons, as Excel does where the decimal mark is a comma).
     template = session.get("/imports/template.csv?lang=en")
-    header = template.decode("utf-8-sig").splitlines()[0]
+    header = next(csv.reader([template.decode("utf-8-sig").splitlines()[0]]))
+    keys = [column.key for column in REPORT_COLUMNS]
+    if len(keys) != len(header):
+        raise RuntimeError(f"the template's columns are not REPORT_COLUMNS: {header}")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(next(csv.reader([header])))
+    writer.writerow(header)
+    # Segments and payers as an export writes them: 0 where none.
+    figures = keys[keys.index("bpu") : keys.index("csr_other") + 1]
     for code, active in random.Random(1).sample(national, IMPORT_ROWS):
-        writer.writerow(
-            [code, "", day.isoformat(), active, active, 0, 0, active, 0, 0, 0, ""]
-        )
+        values = {"code": code, "as_of": day.isoformat(), "active_participants": active}
+        values.update(dict.fromkeys(figures, 0), bpu=active, self_paid=active)
+        writer.writerow([values.get(key, "") for key in keys])
     return buffer.getvalue().encode()
 
 
