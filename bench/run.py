@@ -49,7 +49,7 @@ from villagetracker import create_app  # noqa: E402
 from villagetracker.extensions import db  # noqa: E402
 from villagetracker.models import Report, Village  # noqa: E402
 from villagetracker.regions.loader import load_regions, official_rows  # noqa: E402
-from villagetracker.spreadsheets.formats import REPORT_COLUMNS  # noqa: E402
+from villagetracker.spreadsheets.formats import REPORT_COLUMNS, headers  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 # The regency/city with the most villages (852): the heaviest regency-level pages.
@@ -385,7 +385,7 @@ def heavy(app, worker: JobWorker, sessions, facts) -> dict:
     body = job(times, worker, "the country's report history as CSV", history, admin)
     times["the country's report history as CSV MB"] = round(len(body) / 1e6, 1)
     day = dataset.LAST_REPORT + timedelta(days=1)
-    content = import_file(admin, facts["national"], day)
+    content = import_file(app, admin, facts["national"], day)
     preview = job(
         times, worker, f"import {IMPORT_ROWS} rows: check", check, admin, content
     )
@@ -464,7 +464,7 @@ def batch_pdf(session: Session, start: date, end: date) -> bytes:
     return session.get(state["page"] + "/file")
 
 
-def import_file(session: Session, national, day: date) -> bytes:
+def import_file(app, session: Session, national, day: date) -> bytes:
     """A CSV of the import template with a report for 10,000 villages across the
     country, each with its latest count (so that no status changes), all of it
     BPU and self-paid."""
@@ -472,14 +472,14 @@ def import_file(session: Session, national, day: date) -> bytes:
     # semicolons, as Excel does where the decimal mark is a comma).
     template = session.get("/imports/template.csv?lang=en")
     header = next(csv.reader([template.decode("utf-8-sig").splitlines()[0]]))
-    keys = [column.key for column in REPORT_COLUMNS]
-    if len(keys) != len(header):
-        raise RuntimeError(f"the template's columns are not REPORT_COLUMNS: {header}")
+    with app.test_request_context():
+        keys = dict(zip(headers(REPORT_COLUMNS, "en"), REPORT_COLUMNS, strict=True))
+    keys = [keys[heading].key for heading in header]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     # Segments and payers as an export writes them: 0 where none.
-    figures = keys[keys.index("bpu") : keys.index("csr_other") + 1]
+    figures = keys[keys.index("bpu") : keys.index("other") + 1]
     for code, active in random.Random(1).sample(national, IMPORT_ROWS):
         values = {"code": code, "as_of": day.isoformat(), "active_participants": active}
         values.update(dict.fromkeys(figures, 0), bpu=active, self_paid=active)
