@@ -72,16 +72,25 @@ def job_processes(worker_pid: int) -> list[int]:
     return found
 
 
+def counting_not_begun(done: int, total: int | None) -> bool:
+    """The job runs and does not know its count yet (reading the file, say)."""
+    return total is None
+
+
+def part_way(done: int, total: int | None) -> bool:
+    return bool(total) and 0 < done < total
+
+
 @contextmanager
-def paused_part_way(worker, token: str, seconds: float = 60):
-    """As soon as the job has said it is part-way (0 < done < total), stop its
+def paused_when(worker, token: str, moment, seconds: float = 60):
+    """As soon as the running job's progress is at ``moment(done, total)``, stop its
     process (SIGSTOP) until the block ends: a slow worker, held still so that a page
-    showing its progress can be looked at however fast this machine is. Yields
+    showing that moment can be looked at however fast this machine is. Yields
     (done, total) as the job last said them."""
     deadline = time.monotonic() + seconds
     while True:
         said = queue.progress_of(token)
-        if said is not None and said[1] and 0 < said[0] < said[1]:
+        if said is not None and moment(said[0], said[1]):
             paused = job_processes(worker.pid)
             for pid in paused:
                 os.kill(pid, signal.SIGSTOP)
@@ -91,7 +100,7 @@ def paused_part_way(worker, token: str, seconds: float = 60):
         time.sleep(0.002)
     try:
         assert paused, "the job's process was not found"
-        yield queue.progress_of(token)
+        yield queue.progress_of(token)[:2]
     finally:
         for pid in paused:
             os.kill(pid, signal.SIGCONT)
