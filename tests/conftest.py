@@ -9,13 +9,21 @@ copies. Plain helpers (the test password, CSRF-aware clients, report forms ...) 
 """
 
 import os
+import subprocess
+import sys
 import threading
 from datetime import date
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.helpers import PASSWORD, Browser, IsolatedClient, app_config
+from tests.helpers import (
+    PASSWORD,
+    TEST_SECRET,
+    Browser,
+    IsolatedClient,
+    app_config,
+)
 from tests.helpers.dashboards import BANDUNG, SERANG, TANGERANG
 from tests.helpers.databases import PostgresDatabases, SQLiteDatabases, in_test_regions
 from tests.helpers.review import KRESEK, approve, designation
@@ -24,6 +32,7 @@ from tests.helpers.villages import registration, report_values
 from villagetracker import create_app
 from villagetracker.accounts.service import AccountScope, create_account
 from villagetracker.extensions import db
+from villagetracker.jobs import queue
 from villagetracker.models import Role
 from villagetracker.regions.loader import load_regions, official_rows
 from villagetracker.villages import service as village_service
@@ -153,13 +162,20 @@ def login(app, make_user):
     return log_in
 
 
-# --- Real servers the suite starts: the app over HTTP, Redis ---
+# --- Real servers the suite starts: the app over HTTP, Redis, job workers ---
 
 
 @pytest.fixture
-def live_server(make_app):
+def served_config():
+    """Settings of the app ``live_server`` serves beyond the test's own: a module
+    overrides it (a real job queue, say)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(make_app, served_config):
     """The app served over real HTTP on 127.0.0.1, on the test's database."""
-    server = make_server("127.0.0.1", 0, make_app(), threaded=True)
+    server = make_server("127.0.0.1", 0, make_app(**served_config), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -175,6 +191,53 @@ def redis_server(tmp_path_factory):
     server = start_redis(tmp_path_factory.mktemp("redis"))
     yield server.url
     server.stop()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_url(request, tmp_path):
+    """A real job queue's storage, on each kind there is: a SQLite file (``make
+    run``), then a throwaway Redis (production)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+        return
+    redis = start_redis(tmp_path)
+    yield redis.url + "/0"
+    redis.stop()
+
+
+@pytest.fixture
+def real_queue(app, make_app, queue_url, database_url):
+    """The queue on ``queue_url`` for this process's requests, and
+    ``start(stalled_after=60)`` to start a real worker (``flask jobs work``) on it;
+    afterwards jobs run at once again, as in the rest of the suite."""
+    make_app(QUEUE_URL=queue_url)  # binds the one queue to the real storage
+    workers = []
+
+    def start(stalled_after: int = 60):
+        env = {
+            **os.environ,
+            "VILLAGETRACKER_ENV": "testing",
+            "VILLAGETRACKER_SECRET_KEY": TEST_SECRET,
+            "VILLAGETRACKER_DATABASE_URL": database_url,
+            "VILLAGETRACKER_QUEUE_URL": queue_url,
+            "VILLAGETRACKER_JOB_STALLED_AFTER_SECONDS": str(stalled_after),
+        }
+        command = [sys.executable, "-m", "flask", "--app", "villagetracker"]
+        worker = subprocess.Popen(
+            [*command, "jobs", "work", "--workers", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    queue.huey.immediate = True
 
 
 @pytest.fixture

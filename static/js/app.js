@@ -103,6 +103,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const bar = box.querySelector("progress");
   const status = box.querySelector(".job-status");
   let delay = 500;
+  // Before the job knows its total there is no tenth yet: its first count is news.
   let tenth = -1;
   const ask = async () => {
     try {
@@ -116,7 +117,7 @@ document.addEventListener("DOMContentLoaded", () => {
           bar.value = job.done;
           bar.textContent = job.text;
         }
-        const now = job.total ? Math.floor((job.done * 10) / job.total) : 0;
+        const now = job.total ? Math.floor((job.done * 10) / job.total) : -1;
         if (now !== tenth || job.state !== box.dataset.state) status.textContent = job.text;
         tenth = now;
         box.dataset.state = job.state;

@@ -60,3 +60,24 @@ def report_form(active, as_of="2019-09-01", **fields) -> dict:
     }
     values.update({key: str(value) for key, value in fields.items()})
     return values
+
+
+def registered_villages(user, regency: str, how_many: int) -> list[str]:
+    """The first ``how_many`` villages of a regency, registered by ``user`` through
+    the write path and committed; their codes."""
+    from sqlalchemy import select
+
+    from villagetracker.extensions import db
+    from villagetracker.models import Region
+    from villagetracker.villages import service
+
+    codes = db.session.scalars(
+        select(Region.code)
+        .where(Region.code.like(regency + ".%"), Region.level == "village")
+        .order_by(Region.code)
+        .limit(how_many)
+    ).all()
+    for code in codes:
+        service.register_village(user, registration(code, potential=1000))
+    db.session.commit()
+    return list(codes)

@@ -2,71 +2,23 @@
 queue has (SQLite in instance/ for ``make run``, Redis in production): an import
 checked and confirmed through the pages as a person does it, and a worker killed
 with ``kill -9`` in the middle of a confirmation, which leaves nothing partial and
-can be run again. Elsewhere the suite runs jobs at once in its own process."""
+can be run again. Elsewhere the suite runs jobs at once in its own process. (The
+``queue_url`` and ``real_queue`` fixtures are in tests/conftest.py.)"""
 
 import io
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import TEST_SECRET
-from tests.helpers.servers import start_redis
+from tests.helpers.jobs import report_file
+from tests.helpers.villages import registered_villages
 from villagetracker.extensions import db
-from villagetracker.jobs import queue
 from villagetracker.models import AuditEvent, Job, PendingImport, Report, Role, Village
-from villagetracker.spreadsheets.formats import REPORT_COLUMNS, headers
 
 ACEH_UTARA = "11.08"
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def queue_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
-        return
-    redis = start_redis(tmp_path)
-    yield redis.url + "/0"
-    redis.stop()
-
-
-@pytest.fixture
-def real_queue(app, make_app, queue_url, database_url):
-    """The queue on ``queue_url`` for this process's requests, and workers to start
-    on it; afterwards jobs run at once again, as in the rest of the suite."""
-    make_app(QUEUE_URL=queue_url)  # binds the one queue to the real storage
-    workers = []
-
-    def start():
-        env = {
-            **os.environ,
-            "VILLAGETRACKER_ENV": "testing",
-            "VILLAGETRACKER_SECRET_KEY": TEST_SECRET,
-            "VILLAGETRACKER_DATABASE_URL": database_url,
-            "VILLAGETRACKER_QUEUE_URL": queue_url,
-            "VILLAGETRACKER_JOB_STALLED_AFTER_SECONDS": "3",
-        }
-        command = [sys.executable, "-m", "flask", "--app", "villagetracker"]
-        worker = subprocess.Popen(
-            [*command, "jobs", "work", "--workers", "1"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-            worker.wait(timeout=30)
-    queue.huey.immediate = True
 
 
 def finished(session, location: str, seconds: float = 60) -> dict:
@@ -79,19 +31,6 @@ def finished(session, location: str, seconds: float = 60) -> dict:
             return state
         time.sleep(0.1)
     raise AssertionError(f"{location} still {state} after {seconds} s")
-
-
-KEYS = ("code", "as_of", "active_participants", "bpu", "pu", "jakon", "pmi")
-KEYS += ("self_paid", "apbd_province", "apbd_regency", "apbdes", "csr", "other")
-
-
-def report_file(codes: list[str], days: list[date]) -> bytes:
-    columns = [column for key in KEYS for column in REPORT_COLUMNS if column.key == key]
-    rows = [",".join(headers(columns, "en"))]
-    for code in codes:
-        for day in days:
-            rows.append(f"{code},{day},500,500,0,0,0,500,0,0,0,0,0")
-    return "\n".join(rows).encode()
 
 
 def upload(session, content: bytes):
@@ -146,9 +85,9 @@ def test_a_worker_killed_mid_confirmation_leaves_nothing_and_the_job_runs_again(
     """Half the reports are written when the worker dies: its transaction goes with
     it. A new worker finds the job stalled and fails it; its owner runs it again."""
     officer = make_user(Role.OFFICER, region=ACEH_UTARA)
-    codes = _register_villages(officer, 400)
+    codes = registered_villages(officer, ACEH_UTARA, 400)
     session, _ = login(Role.OFFICER, region=ACEH_UTARA)
-    worker = real_queue()
+    worker = real_queue(stalled_after=3)
     days = [date(2024, 1, 28) + timedelta(days=30 * n) for n in range(20)]
     response = upload(session, report_file(codes, days))
     state = finished(session, response.headers["Location"])
@@ -177,7 +116,7 @@ def test_a_worker_killed_mid_confirmation_leaves_nothing_and_the_job_runs_again(
     # Silent for longer than the 3 s set above: a new worker fails it as it starts
     # (else its sweep each minute would).
     time.sleep(3.5)
-    real_queue()
+    real_queue(stalled_after=3)
     state = finished(session, job_page, seconds=90)
     assert state["state"] == "failed"
     page = session.get(job_page).get_data(as_text=True)
@@ -187,21 +126,3 @@ def test_a_worker_killed_mid_confirmation_leaves_nothing_and_the_job_runs_again(
     state = finished(session, again.headers["Location"], seconds=120)
     assert state["state"] == "done", state
     assert counts()[0] == before[0] + len(codes) * len(days)
-
-
-def _register_villages(user, how_many: int) -> list[str]:
-    """Villages of Aceh Utara registered through the write path."""
-    from tests.helpers.villages import registration
-    from villagetracker.models import Region
-    from villagetracker.villages import service
-
-    codes = db.session.scalars(
-        select(Region.code)
-        .where(Region.code.like(ACEH_UTARA + ".%"), Region.level == "village")
-        .order_by(Region.code)
-        .limit(how_many)
-    ).all()
-    for code in codes:
-        service.register_village(user, registration(code, potential=1000))
-    db.session.commit()
-    return list(codes)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import lxml.html
 import openpyxl
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests.helpers import PASSWORD, Browser, app_config
@@ -20,7 +21,7 @@ from villagetracker.accounts import service as account_service
 from villagetracker.dashboards import queries as dashboards
 from villagetracker.extensions import db
 from villagetracker.models import AuditEvent, PendingImport, Report, Role, Village
-from villagetracker.spreadsheets import formats, imports
+from villagetracker.spreadsheets import formats, imports, tasks
 from villagetracker.spreadsheets.template import TEMPLATE_COLUMNS
 from villagetracker.villages import service as village_service
 from villagetracker.villages import validation
@@ -335,6 +336,21 @@ def test_an_import_shows_what_it_would_do_then_writes_it_all(tangerang, officer)
 def preview_tiles(text: str) -> list[int]:
     tree = lxml.html.fromstring(text)
     return [int(t.text.replace(".", "")) for t in tree.cssselect(".tile-number")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("id", "Diimpor: 10.000 laporan ditambahkan, 1.200 dikoreksi. 2.500 desa"),
+        ("en", "Imported: 10,000 reports added, 1,200 corrected. 2,500 villages"),
+    ],
+)
+def test_an_imports_outcome_writes_its_numbers_as_the_pages_do(app, lang, said):
+    """The job's page says "10.000 laporan" beside a preview that said 10.000."""
+    check = imports.Check(now_qualifying=2500)
+    check.additions, check.corrections = [None] * 10_000, [None] * 1200
+    with app.test_request_context(), force_locale(lang):
+        assert tasks.imported_message(check).startswith(said)
 
 
 def test_a_report_crossing_the_threshold_flags_the_village_as_the_form_would(

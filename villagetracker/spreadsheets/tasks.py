@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access
 from ..extensions import db
+from ..i18n import format_number
 from ..jobs import files
 from ..jobs.service import Refused, kind
 from ..models import PendingImport
@@ -91,7 +92,10 @@ def commit_villages(job, work) -> None:
     registered = len(result.registrations)
     job.outcome = {
         "message": ngettext(
-            "%(num)s village registered.", "%(num)s villages registered.", registered
+            "%(count)s village registered.",
+            "%(count)s villages registered.",
+            registered,
+            count=format_number(registered),
         ),
         "next": ["villages.index", {}],
         "next_label": _("See the villages"),
@@ -112,17 +116,19 @@ def _refused(job, pending: PendingImport, why: str, work) -> None:
 
 
 def imported_message(check) -> str:
-    added, corrected = len(check.additions), len(check.corrections)
+    """What the import's job page says it did, its numbers written as the pages
+    around it write them (10.000 in Indonesian)."""
     message = _(
         "Imported: %(added)s reports added, %(corrected)s corrected.",
-        added=added,
-        corrected=corrected,
+        added=format_number(len(check.additions)),
+        corrected=format_number(len(check.corrections)),
     )
     if check.now_qualifying:
         message += " " + ngettext(
-            "%(num)s village now qualifies.",
-            "%(num)s villages now qualify.",
+            "%(count)s village now qualifies.",
+            "%(count)s villages now qualify.",
             check.now_qualifying,
+            count=format_number(check.now_qualifying),
         )
     return message
 
