@@ -220,6 +220,7 @@ def real_queue(app, make_app, queue_url, database_url):
             "VILLAGETRACKER_SECRET_KEY": TEST_SECRET,
             "VILLAGETRACKER_DATABASE_URL": database_url,
             "VILLAGETRACKER_QUEUE_URL": queue_url,
+            "VILLAGETRACKER_JOB_FILES_FOLDER": app.config["JOB_FILES_FOLDER"],
             "VILLAGETRACKER_JOB_STALLED_AFTER_SECONDS": str(stalled_after),
         }
         command = [sys.executable, "-m", "flask", "--app", "villagetracker"]

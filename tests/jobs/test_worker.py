@@ -14,8 +14,10 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from tests.helpers.jobs import report_file
+from tests.helpers.pdf import pdf_qr_codes
 from tests.helpers.villages import registered_villages
 from villagetracker.extensions import db
+from villagetracker.i18n import local_today
 from villagetracker.models import AuditEvent, Job, PendingImport, Report, Role, Village
 
 ACEH_UTARA = "11.08"
@@ -77,6 +79,24 @@ def test_the_worker_checks_and_imports_a_file_through_the_pages(
     village = db.session.get(Village, "36.03.06.2003")
     assert village.latest_report_date == date(2025, 10, 31)
     assert worker.poll() is None  # the worker goes on after its jobs
+
+
+def test_the_worker_draws_a_batch_of_certificates_whose_qr_codes_lead_back(
+    real_queue, reviewer, designated
+):
+    """The worker has no request: the QR codes still lead to the address the batch
+    was asked for from (no public address is set here)."""
+    real_queue()
+    day = local_today().isoformat()
+    response = reviewer.post("/review/certificates.pdf", {"start": day, "end": day})
+    job_page = response.headers["Location"]
+    state = finished(reviewer, job_page)
+    assert (state["state"], state["done"], state["total"]) == ("done", 1, 1)
+    assert "Unduh piagam-" in reviewer.get(job_page).get_data(as_text=True)
+    pdf = reviewer.get(job_page + "/file")
+    assert pdf.mimetype == "application/pdf"
+    [url] = pdf_qr_codes(pdf.data)
+    assert url == f"http://localhost/verify/{designated.token}"
 
 
 def test_a_worker_killed_mid_confirmation_leaves_nothing_and_the_job_runs_again(

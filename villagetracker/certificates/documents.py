@@ -14,7 +14,7 @@ from pathlib import Path
 import segno
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request
 from markupsafe import Markup
 
 from .. import audit, rules
@@ -28,15 +28,17 @@ def stylesheet() -> Path:
     return Path(current_app.static_folder) / "css" / "certificate.css"
 
 
-def verification_url(designation: Designation) -> str:
+def verification_url(designation: Designation, site: str | None = None) -> str:
     """Where the QR code leads: the public address if one is set (a certificate
-    printed on an office intranet must still verify from any phone)."""
-    public = current_app.config["PUBLIC_URL"]
-    if public:
-        return public.rstrip("/") + url_for(
-            "certificates.verify", token=designation.token
-        )
-    return url_for("certificates.verify", token=designation.token, _external=True)
+    printed on an office intranet must still verify from any phone), else the
+    address it was asked for from: ``site`` (as the request that asked the job
+    worker saw it) or this request's."""
+    base = current_app.config["PUBLIC_URL"] or site or request.url_root
+    # Built without a request: the job worker has none.
+    path = current_app.url_map.bind("").build(
+        "certificates.verify", {"token": designation.token}
+    )
+    return base.rstrip("/") + path
 
 
 def qr_code(url: str) -> Markup:
@@ -75,18 +77,22 @@ class Certificate:
         return f"{rules.KIND_WORDS[d.village_kind]} {d.village_name}"
 
 
-def certificates(designations: list[Designation]) -> list[Certificate]:
+def certificates(
+    designations: list[Designation], site: str | None = None
+) -> list[Certificate]:
     result = []
     for designation in designations:
-        url = verification_url(designation)
+        url = verification_url(designation, site)
         result.append(Certificate(designation, url, qr_code(url)))
     return result
 
 
-def render(designations: list[Designation], *, for_pdf: bool) -> str:
+def render(
+    designations: list[Designation], *, for_pdf: bool, site: str | None = None
+) -> str:
     return render_template(
         "certificates/piagam.html",
-        certificates=certificates(designations),
+        certificates=certificates(designations, site),
         for_pdf=for_pdf,
         long_date=long_date,
         number=number,
@@ -94,7 +100,7 @@ def render(designations: list[Designation], *, for_pdf: bool) -> str:
     )
 
 
-def pdf(designations: list[Designation], target, say=None) -> None:
+def pdf(designations: list[Designation], target, say=None, site=None) -> None:
     """The certificates as one PDF written to ``target`` (a path or file), a page
     each, from the print view's template. Each is drawn on its own so that ``say``
     (certificates drawn so far) can tell how far it got; the pages are then written
@@ -110,7 +116,8 @@ def pdf(designations: list[Designation], target, say=None) -> None:
     stylesheets = [CSS(filename=str(stylesheet()), url_fetcher=fetcher)]
     drawn = []
     for count, designation in enumerate(designations, start=1):
-        html = HTML(string=render([designation], for_pdf=True), url_fetcher=fetcher)
+        page = render([designation], for_pdf=True, site=site)
+        html = HTML(string=page, url_fetcher=fetcher)
         drawn.append(html.render(stylesheets=stylesheets))
         if say:
             say(count, len(designations))

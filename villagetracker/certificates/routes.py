@@ -69,9 +69,14 @@ def pdf(code: str, designation_id: int):
         return redirect(url_for("villages.show", code=code))
     if request.method == "GET":
         return redirect(url_for(".show", code=code, designation_id=designation_id))
-    return pages.start(
-        service.submit("certificates.one", current_user, designation=designation.id)
-    )
+    asked = {"designation": designation.id, **site()}
+    return pages.start(service.submit("certificates.one", current_user, **asked))
+
+
+def site() -> dict:
+    """Where the certificates are asked for from: their QR codes lead there when no
+    public address is set (``documents.verification_url``)."""
+    return {"site": request.url_root}
 
 
 def batch_page(form: BatchForm, page=None):
@@ -121,7 +126,9 @@ def batch_pdf():
         return batch_page(form, paginate(query))
     days = {"start": start.isoformat(), "end": end.isoformat()}
     return pages.start(
-        service.submit("certificates.batch", current_user, limit=limit, **days)
+        service.submit(
+            "certificates.batch", current_user, limit=limit, **days, **site()
+        )
     )
 
 

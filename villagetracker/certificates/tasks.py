@@ -68,7 +68,7 @@ def draw(job, work, designations, name, roots, form, **details) -> None:
         with files.writing(
             job, safe_name(name), "pdf", "application/pdf", roots
         ) as path:
-            documents.pdf(designations, path, work.say)
+            documents.pdf(designations, path, work.say, job.params["site"])
     except documents.PdfUnavailable:
         raise Refused(NO_PDF) from None
     documents.record_print(designations, form, **details)
