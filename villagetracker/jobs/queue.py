@@ -37,6 +37,7 @@ huey = Huey("villagetracker", results=False, immediate=True, utc=True)
 _app: Flask | None = None
 TRY_AGAIN = 75  # a child's exit status: a passing failure, worth another try
 BEAT_SECONDS = 5  # how often a running job says it is alive
+SAY_SECONDS = 0.2  # how often its progress is written where its page reads it
 PR_SET_PDEATHSIG = 1
 
 
@@ -156,6 +157,7 @@ class Heartbeat:
     def __init__(self, token: str):
         self.token = token
         self.last = (0, None)
+        self._said = 0.0
         self._stop = threading.Event()
         self._thread = None
 
@@ -166,8 +168,13 @@ class Heartbeat:
         return self
 
     def say(self, done: int, total: int | None) -> None:
+        """Keep the progress; pass it on at most every SAY_SECONDS (a page asks
+        twice a second at most), and always a new total or the end."""
+        changed = total != self.last[1] or done == total
         self.last = (done, total)
-        report_progress(self.token, done, total)
+        if changed or time.monotonic() - self._said >= SAY_SECONDS:
+            self._said = time.monotonic()
+            report_progress(self.token, done, total)
 
     def _beat(self) -> None:
         while not self._stop.wait(BEAT_SECONDS):
