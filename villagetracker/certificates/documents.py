@@ -104,7 +104,7 @@ def render(
 # Certificates laid out before their pages are written: each laid-out page holds a
 # few megabytes until then, so a batch is written this many at a time and the parts
 # joined (a batch of 100 took a job 410 MB in one piece).
-PDF_PART = 20
+PDF_PART = 10
 
 
 def pdf(designations: list[Designation], target, say=None, site=None) -> None:
