@@ -10,6 +10,7 @@ TITLES = {
     "reports.commit": _l("Importing reports"),
     "villages.check": _l("Checking a spreadsheet of villages"),
     "villages.commit": _l("Registering villages"),
+    "criteria.set": _l("Setting the designation criteria"),
 }
 STATES = {
     "queued": _l("Waiting for the job worker…"),
