@@ -12,7 +12,6 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.orm import Bundle
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
@@ -102,6 +101,7 @@ WRITTEN = (
 READ = (Village.code, Village.regency_code, Village.revision) + tuple(
     getattr(Village, name) for name in WRITTEN
 )
+EXPIRED = (*WRITTEN, "revision")
 CHUNK = 2_000  # villages judged again between two words of progress
 
 
@@ -130,9 +130,9 @@ def refresh_villages(villages: Iterable[Village]) -> list[Village]:
         rows.append(row)
     _write(rows, statuses)
     return [
-        village
-        for code, village in villages.items()
-        if village.status == rules.Status.QUALIFYING != statuses[code]
+        villages[row["code"]]
+        for row in rows
+        if row["status"] == rules.Status.QUALIFYING != statuses[row["code"]]
     ]
 
 
@@ -173,7 +173,8 @@ def _write(rows: list[dict], statuses: dict[str, str]) -> int:
     each raising the revision it was read at: one whose revision moved since fails
     as the ORM's would (StaleDataError), and nothing is kept. A status that changed
     (from ``statuses``, by code) is audited. The session's copies of the villages
-    take the values written. Returns how many changed status."""
+    are expired: they read what was written when next asked. Returns how many
+    changed status."""
     if not rows:
         return 0
     now, events = utcnow(), []
@@ -217,21 +218,17 @@ def _write(rows: list[dict], statuses: dict[str, str]) -> int:
             "meanwhile"
         )
     audit.record_many(events)
-    _synchronize(rows)
+    _expire(rows)
     return len(events)
 
 
-def _synchronize(rows: list[dict]) -> None:
-    """The session's copies of written villages hold what was written, as if
-    loaded so (not changes to flush): a later change of one names its new
-    revision."""
+def _expire(rows: list[dict]) -> None:
+    """The session's copies of written villages read what was written when next
+    asked (a later change of one names its new revision)."""
     for row in rows:
         village = db.session.identity_map.get(identity_key(Village, row["code"]))
-        if village is None:
-            continue
-        for name in WRITTEN:
-            set_committed_value(village, name, row[name])
-        set_committed_value(village, "revision", row["revision"] + 1)
+        if village is not None:
+            db.session.expire(village, EXPIRED)
 
 
 def set_criteria(criteria: dict, regency_code: str | None = None, say=None) -> int:
