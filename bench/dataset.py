@@ -209,7 +209,7 @@ def build(seed: int, threshold: int = rules.DEFAULT_THRESHOLD_TENTHS) -> Dataset
             created = datetime.combine(as_of, datetime.min.time()) + timedelta(hours=9)
             report_rows.append(
                 (report_id, code, as_of, active, *parts_of(active))
-                + (potential, coverage, created, officer)
+                + (potential, coverage, created, officer, 0, 0)
             )
             audit(
                 created,
@@ -331,7 +331,10 @@ def _flush(writer, found, villages, potentials, reports, audits) -> None:
         "report",
         ("id", "village_code", "as_of", "active_participants")
         + ("bpu", "pu", "jakon", "self_paid", "apbd_regency", "apbdes", "csr")
-        + ("worker_potential", "coverage_tenths", "created_at", "created_by_id"),
+        + ("worker_potential", "coverage_tenths", "created_at", "created_by_id")
+        # The payers before they were told apart: none in a new report, and their
+        # columns have no default (migration 0002).
+        + ("apbd", "csr_other"),
         reports,
     )
     found.audit_events += writer.write(
