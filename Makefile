@@ -41,18 +41,24 @@ audit: install-test $(VENV)/.installed-audit
 ## both databases by default, DB=sqlite or DB=postgres for one; first the hostile
 ## spreadsheets (bench/hostile.py), a regency's 852 villages registered from one
 ## file (bench/village_import.py) and the spreadsheet readers and writers
-## (bench/spreadsheet_formats.py); see bench/RESULTS.md
+## (bench/spreadsheet_formats.py); then, on each database, the pages (bench/run.py)
+## and imports of 10,000 and 83,762 reports in the real job worker
+## (bench/job_import.py); see bench/RESULTS.md
 bench: install-test $(VENV)/.installed-bench
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/village_import.py
 	$(BIN)/python bench/spreadsheet_formats.py
 ifeq ($(origin DB),file)
 	$(BIN)/python bench/run.py --db sqlite
+	$(BIN)/python bench/job_import.py --db sqlite
 	.ci/with-postgres $(BIN)/python bench/run.py --db postgres
+	.ci/with-postgres $(BIN)/python bench/job_import.py --db postgres
 else ifeq ($(DB),postgres)
 	.ci/with-postgres $(BIN)/python bench/run.py --db postgres
+	.ci/with-postgres $(BIN)/python bench/job_import.py --db postgres
 else
 	$(BIN)/python bench/run.py --db sqlite
+	$(BIN)/python bench/job_import.py --db sqlite
 endif
 
 install: $(VENV)/.installed translations

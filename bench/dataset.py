@@ -332,8 +332,8 @@ def _flush(writer, found, villages, potentials, reports, audits) -> None:
         ("id", "village_code", "as_of", "active_participants")
         + ("bpu", "pu", "jakon", "self_paid", "apbd_regency", "apbdes", "csr")
         + ("worker_potential", "coverage_tenths", "created_at", "created_by_id")
-        # The payers of old reports (rules.OLD_PAYERS): none for new ones. Their
-        # columns, older than the model's server default, have none in the schema.
+        # The payers before they were told apart: none in a new report, and their
+        # columns have no default (migration 0002).
         + ("apbd", "csr_other"),
         reports,
     )

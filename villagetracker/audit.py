@@ -61,7 +61,7 @@ def record_many(events: list[dict]) -> None:
         }
         for event in events
     ]
-    db.session.execute(insert(AuditEvent), rows)
+    db.session.execute(insert(AuditEvent.__table__), rows)  # Core: no ORM per row
 
 
 def acting_user() -> User | None:

@@ -39,6 +39,8 @@ def local_today() -> date:
 def parse_whole_number(text: str) -> int:
     """A whole number as a person types it in the current locale: "4200", "4.200" (id)
     or "4,200" (en). Raises ValueError("fraction"|"negative"|"not_a_number")."""
+    if text.isascii() and text.isdigit():  # as most are: no locale to ask
+        return int(text)
     text = text.strip().replace(" ", "").replace("\u00a0", "")
     group = get_locale().number_symbols["latn"]["group"]
     negative = text.startswith("-")

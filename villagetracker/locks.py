@@ -11,6 +11,7 @@ moment instead of failing, and sees what the first one wrote.
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from .extensions import db
 from .models import Village
@@ -28,9 +29,11 @@ def begin_writing() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_villages(codes: Iterable[str]) -> dict[str, Village]:
+def lock_villages(codes: Iterable[str], names: bool = True) -> dict[str, Village]:
     """The villages with these codes, read as they are now and locked until the
-    transaction ends (SELECT ... FOR UPDATE; on SQLite the database write lock)."""
+    transaction ends (SELECT ... FOR UPDATE; on SQLite the database write lock).
+    ``names=False``: without their regions (loaded if asked), for an import's
+    thousands that show no name."""
     codes = sorted(set(codes))  # always the same order: two writers cannot deadlock
     begin_writing()
     found: dict[str, Village] = {}
@@ -42,6 +45,8 @@ def lock_villages(codes: Iterable[str]) -> dict[str, Village]:
             .with_for_update(of=Village)  # not the rows of its eager joins
             .execution_options(populate_existing=True)
         )
+        if not names:
+            query = query.options(lazyload(Village.region))
         found.update((village.code, village) for village in db.session.scalars(query))
     return found
 

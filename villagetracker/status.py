@@ -10,10 +10,12 @@ from collections.abc import Iterable
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import Select, and_, bindparam, func, select, update
+from sqlalchemy.orm import Bundle
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
-from . import audit, rules
+from . import audit, locks, rules
 from . import criteria as criteria_module
 from .extensions import db
 from .models import (
@@ -78,80 +80,167 @@ def latest_report(village: Village) -> Report | None:
     return db.session.scalars(village.latest_report()).first()
 
 
-def touch(village: Village) -> None:
-    """Write the village row (raising its revision) even if nothing on it changes: a
-    reviewer deciding on the page as it was is refused, and a report saved while a
-    designation is approved fails instead of slipping in behind the designation's
-    lock."""
-    flag_modified(village, "head_name")
+# --- Villages judged, many at once ---
+# A report's write moves one village or an import's thousands; a criteria change
+# judges every village it governs, the country's 83,762 for the programme's. So
+# villages are read as plain rows, judged by the pure rules, and written in one
+# UPDATE of many rows (``_write``), their status changes audited in one INSERT.
+
+OFFICIAL_TOTALS = tuple(f"{role}_total" for role in rules.OFFICIAL_ROLES)
+# The village row's copy of its latest report, and what the criteria make of it.
+WRITTEN = (
+    "latest_report_date",
+    "active_participants",
+    "coverage_tenths",
+    *OFFICIAL_TOTALS,
+    "participants_missing",
+    "officials_missing",
+    "status",
+    "status_changed_at",
+)
+READ = (Village.code, Village.regency_code, Village.revision) + tuple(
+    getattr(Village, name) for name in WRITTEN
+)
+EXPIRED = (*WRITTEN, "revision")
+CHUNK = 2_000  # villages judged again between two words of progress
 
 
 def refresh_villages(villages: Iterable[Village]) -> list[Village]:
     """Copy each village's latest report's figures onto it and move its status by
-    the rule; every village row is written (``touch``). Returns the villages that
-    came to qualify. A few queries per 500 villages, however many."""
+    the rule. Every village row is written, raising its revision even where nothing
+    on it changes: a reviewer deciding on the page as it was is refused, and a
+    report saved while a designation is approved fails instead of slipping in
+    behind the designation's lock. Returns the villages that came to qualify. A
+    few queries per 500 villages, however many. The caller holds their locks."""
     villages = {village.code: village for village in villages}
-    for village in villages.values():
-        touch(village)
-    db.session.flush()
-    latest = criteria_module.latest_reports(list(villages))
+    db.session.flush()  # the villages' own changes first (a return answered, say)
+    latest = criteria_module.latest_reports(
+        list(villages), criteria_module.FIGURE_COLUMNS
+    )
     criteria = criteria_module.criteria_by_regency(
         village.regency_code for village in villages.values()
     )
-    qualifying = []
+    rows, statuses = [], {}
     for code, village in villages.items():
-        before = village.status
-        follow_latest(village, latest.get(code), criteria[village.regency_code])
-        if village.status == rules.Status.QUALIFYING != before:
-            qualifying.append(village)
-    return qualifying
+        row = {column.key: getattr(village, column.key) for column in READ}
+        statuses[code] = village.status
+        report = latest.get(code)
+        if report is not None:
+            row = _judged(_followed(row, report), report, criteria[row["regency_code"]])
+        rows.append(row)
+    _write(rows, statuses)
+    return [
+        villages[row["code"]]
+        for row in rows
+        if row["status"] == rules.Status.QUALIFYING != statuses[row["code"]]
+    ]
 
 
-def follow_latest(village: Village, latest: Report | None, criteria) -> None:
-    """The village takes its latest report's figures, and the status the criteria
-    give."""
-    if latest is None:
-        return
-    village.latest_report_date = latest.as_of
-    village.active_participants = latest.active_participants
-    village.coverage_tenths = latest.coverage_tenths
-    for role in rules.OFFICIAL_ROLES:
-        total = getattr(latest, f"{role}_total")
-        if total is not None:
-            setattr(village, f"{role}_total", total)
-    judge(village, latest, criteria)
-
-
-def judge(village: Village, latest: Report, criteria) -> None:
-    """Keep what the criteria still miss on the village, and move its status."""
-    found = criteria_module.judge(latest, village, criteria)
-    village.participants_missing, village.officials_missing = rules.shortfall(found)
-    move_status(village, rules.next_status(village.status, rules.qualifies(found)))
-
-
-def move_status(village: Village, status: str) -> None:
-    """Set the village's status, recorded in the audit trail when it changes."""
-    if status == village.status:
-        return
-    audit.record(
-        "village.status",
-        entity=village,
-        before={"status": village.status},
-        after={"status": status, "coverage_tenths": village.coverage_tenths},
-        region_code=village.code,
+def _followed(village: dict, latest) -> dict:
+    """The village row with its latest report's figures (and the officials it
+    counts, where it counts them)."""
+    row = dict(village, latest_report_date=latest.as_of)
+    row.update(
+        active_participants=latest.active_participants,
+        coverage_tenths=latest.coverage_tenths,
     )
-    village.status = status
-    village.status_changed_at = utcnow()
+    for name in OFFICIAL_TOTALS:
+        total = getattr(latest, name)
+        if total is not None:
+            row[name] = total
+    return row
 
 
-def set_criteria(criteria: dict, regency_code: str | None = None) -> int:
+def _judged(village: dict, latest, criteria: rules.Criteria) -> dict:
+    """The village row with what the criteria still miss on its latest report, and
+    the status that follows."""
+    found = rules.verdicts(
+        criteria,
+        rules.village_kind(village["code"]),
+        criteria_module.figures_of(latest),
+    )
+    participants, officials = rules.shortfall(found)
+    return dict(
+        village,
+        participants_missing=participants,
+        officials_missing=officials,
+        status=rules.next_status(village["status"], rules.qualifies(found)),
+    )
+
+
+def _write(rows: list[dict], statuses: dict[str, str]) -> int:
+    """Write judged village rows (``READ``'s columns) in one UPDATE of many rows,
+    each raising the revision it was read at: one whose revision moved since fails
+    as the ORM's would (StaleDataError), and nothing is kept. A status that changed
+    (from ``statuses``, by code) is audited. The session's copies of the villages
+    are expired: they read what was written when next asked. Returns how many
+    changed status."""
+    if not rows:
+        return 0
+    now, events = utcnow(), []
+    for row in rows:
+        before = statuses[row["code"]]
+        if row["status"] != before:
+            row["status_changed_at"] = now
+            events.append(
+                {
+                    "action": "village.status",
+                    "entity": ("village", row["code"]),
+                    "before": {"status": before},
+                    "after": {
+                        "status": row["status"],
+                        "coverage_tenths": row["coverage_tenths"],
+                    },
+                    "region_code": row["code"],
+                }
+            )
+    table = Village.__table__
+    statement = (
+        update(table)
+        .where(
+            table.c.code == bindparam("judged_code"),
+            table.c.revision == bindparam("read_revision"),
+        )
+        .values(revision=table.c.revision + 1)
+    )
+    params = [
+        {
+            "judged_code": row["code"],
+            "read_revision": row["revision"],
+            **{name: row[name] for name in WRITTEN},
+        }
+        for row in rows
+    ]
+    result = db.session.execute(statement, params)
+    if result.rowcount != len(rows) and result.context.supports_sane_multi_rowcount:
+        raise StaleDataError(
+            f"UPDATE of {len(rows)} villages matched {result.rowcount}: changed "
+            "meanwhile"
+        )
+    audit.record_many(events)
+    _expire(rows)
+    return len(events)
+
+
+def _expire(rows: list[dict]) -> None:
+    """The session's copies of written villages read what was written when next
+    asked (a later change of one names its new revision)."""
+    for row in rows:
+        village = db.session.identity_map.get(identity_key(Village, row["code"]))
+        if village is not None:
+            db.session.expire(village, EXPIRED)
+
+
+def set_criteria(criteria: dict, regency_code: str | None = None, say=None) -> int:
     """Set the programme's criteria, or a regency's own (a value of None follows the
     programme), and judge again every village they govern: the regency's, or for
     the programme every village of a regency that does not set all of them itself.
-    Audited. Returns how many villages changed status.
+    Audited. Returns how many villages changed status; ``say(done, total)`` hears
+    how many villages are judged.
 
     ``criteria`` holds ``threshold_tenths``, ``official_roles`` (e.g.
     "perangkat,bpd"), ``quota`` and ``quota_payer``."""
+    locks.begin_writing()
     if regency_code is None:
         setting = db.session.get(ProgrammeSetting, 1) or ProgrammeSetting(id=1)
         governed = Village.regency_code.not_in(
@@ -177,33 +266,61 @@ def set_criteria(criteria: dict, regency_code: str | None = None) -> int:
         region_code=regency_code,
     )
     db.session.flush()
-    return _judge_again(governed)
+    return _judge_again(governed, say)
 
 
-def _judge_again(governed) -> int:
-    """Judge again every village ``governed`` selects, on its latest report."""
-    latest = (
-        select(Village, Report)
-        .join(
-            Report,
-            and_(
-                Report.village_code == Village.code,
-                Report.as_of == Village.latest_report_date,
-            ),
+def _judge_again(governed, say=None) -> int:
+    """Judge again every village ``governed`` selects, on its latest report, a
+    chunk of villages at a time, each locked as it is read; write those that
+    change. Returns how many changed status."""
+    latest = and_(
+        Report.village_code == Village.code,
+        Report.as_of == Village.latest_report_date,
+    )
+    pairs = (
+        select(
+            Bundle("village", *READ),
+            Bundle("report", *criteria_module.FIGURE_COLUMNS),
         )
+        .join(Report, latest)
         .where(governed)
     )
-    pairs = db.session.execute(latest).all()
-    criteria = criteria_module.criteria_by_regency(
-        village.regency_code for village, _report in pairs
+    total = db.session.scalar(
+        select(func.count()).select_from(Village).join(Report, latest).where(governed)
     )
-    changed = 0
-    for village, report in pairs:
-        before = village.status
-        judge(village, report, criteria[village.regency_code])
-        changed += village.status != before
-    db.session.flush()
+    regencies = db.session.scalars(
+        select(Village.regency_code).where(governed).distinct()
+    )
+    criteria = criteria_module.criteria_by_regency(regencies)
+    changed = done = 0
+    last = ""
+    _say(say, done, total)
+    while done < total:
+        chunk = db.session.execute(
+            pairs.where(Village.code > last)
+            .order_by(Village.code)
+            .limit(CHUNK)
+            .with_for_update(of=Village)
+        ).all()
+        if not chunk:
+            break
+        rows, statuses = [], {}
+        for village, report in chunk:
+            before = village._asdict()
+            row = _judged(before, report, criteria[before["regency_code"]])
+            if row != before:
+                rows.append(row)
+                statuses[row["code"]] = before["status"]
+        changed += _write(rows, statuses)
+        done += len(chunk)
+        last = chunk[-1].village.code
+        _say(say, done, total)
     return changed
+
+
+def _say(say, done: int, total: int) -> None:
+    if say is not None:
+        say(done, total)
 
 
 # --- The lock of a designation on its reports ---

@@ -72,7 +72,13 @@ def test_all_officials_enrolled_decides_whether_kresek_qualifies(
         "Aparatur desa yang semuanya harus menjadi peserta aktif"
     ).select_option("perangkat")
     regency.get_by_role("button", name="Simpan").click()
-    expect(page.locator(".flash")).to_contain_text("Kriteria disimpan")
+    # The job worker sets them and judges Kabupaten Tangerang's villages again.
+    expect(page.locator("h1")).to_have_text("Menyimpan kriteria penetapan")
+    expect(page.locator(".flash")).to_contain_text(
+        "Kriteria disimpan; 0 desa berubah status."
+    )
+    at_both_widths(page, "criteria-job")
+    page.get_by_role("link", name="Kembali ke kriteria").click()
     expect(page.locator("main")).to_contain_text("Kabupaten Tangerang")
     expect(page.locator("main")).to_contain_text(
         "Seluruh aparatur desa menjadi peserta aktif (kepala desa dan perangkat desa)"

@@ -34,7 +34,10 @@ def test_an_admin_turns_on_officials_for_a_regency_and_its_villages_are_judged_a
     log(register(KRESEK), 4200, **officials(12, 11))  # 91.0%, 11 of 12 officials
     log(register(SERANG, potential=1000), 950)  # 95.0%, officials not recorded
     admin, _ = login(Role.ADMIN)
-    assert officials_for_tangerang(admin).status_code == 302
+    response = officials_for_tangerang(admin)
+    assert response.status_code == 302  # to the job's page, which says what it did
+    job_page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kriteria disimpan; 1 desa berubah status." in job_page
     kresek = db.session.get(Village, KRESEK)
     assert (kresek.status, kresek.officials_missing) == ("registered", 1)
     assert db.session.get(Village, SERANG).status == "qualifying"  # not governed

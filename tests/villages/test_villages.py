@@ -440,9 +440,10 @@ def test_raising_the_threshold_re_evaluates_every_village_and_is_audited(
     serang = register("36.04.15.2001", potential=1000)
     log(serang, 960)  # 96.0%
     admin, _ = login(Role.ADMIN)
-    assert (
-        admin.post("/admin/threshold", {"national-threshold": "95"}).status_code == 302
-    )
+    response = admin.post("/admin/threshold", {"national-threshold": "95"})
+    assert response.status_code == 302
+    job_page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kriteria disimpan; 1 desa berubah status." in job_page
     assert db.session.get(Village, KRESEK).status == "registered"
     assert db.session.get(Village, "36.04.15.2001").status == "qualifying"
     event = db.session.scalar(

@@ -14,6 +14,7 @@ TITLES = {
     "certificates.batch": _l("Making a ceremony's certificates as a PDF"),
     "reports.export": _l("Writing the report history"),
     "daily": _l("The day's tidying"),
+    "criteria.set": _l("Setting the designation criteria"),
 }
 STATES = {
     "queued": _l("Waiting for the job worker…"),

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__)
 
-from . import decisions, routes  # noqa: E402,F401
+from . import decisions, routes, tasks  # noqa: E402,F401

@@ -4,8 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, criteria, status
+from .. import access, criteria
 from ..extensions import db
+from ..jobs import pages
+from ..jobs import service as jobs_service
 from ..regions.queries import district_names
 from ..villages import queries as village_queries
 from ..web.pagination import paginate
@@ -38,17 +40,16 @@ def queue():
 @bp.route("/admin/threshold", methods=["GET", "POST"])
 @access.admins
 def threshold():
-    """The programme's designation criteria and the regencies' own. A change is
-    audited and judges again every village it governs at once."""
+    """The programme's designation criteria and the regencies' own. A change is a
+    job: it is audited and judges again every village it governs, all at once."""
     form = ThresholdForm(prefix="national")
     regency_form = RegencyThresholdForm(prefix="regency")
     if request.method == "GET":
         form.fill(criteria.programme_criteria())
     elif "national-threshold" in request.form and form.validate_on_submit():
-        return criteria_saved(status.set_criteria(form.criteria()))
+        return criteria_job(form.criteria(), None)
     elif "regency-regency_code" in request.form and regency_form.validate_on_submit():
-        code = regency_form.regency_code.data
-        return criteria_saved(status.set_criteria(regency_form.criteria(), code))
+        return criteria_job(regency_form.criteria(), regency_form.regency_code.data)
     overrides = queries.regency_overrides()
     return render_template(
         "review/threshold.html",
@@ -59,13 +60,13 @@ def threshold():
     ), 400 if form.errors or regency_form.errors else 200
 
 
-def criteria_saved(changed: int):
-    db.session.commit()
-    flash(
-        _("Criteria saved; %(count)s villages changed status.", count=changed),
-        "success",
+def criteria_job(values: dict, regency_code: str | None):
+    """The validated criteria set, and the villages judged again, by the job
+    worker (``review.tasks``); its page shows how far it is."""
+    job = jobs_service.submit(
+        "criteria.set", current_user, criteria=values, regency_code=regency_code
     )
-    return redirect(url_for("review.threshold"))
+    return pages.start(job)
 
 
 @bp.route("/admin/signatories", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ qualify exactly as through the form.
 """
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -219,7 +219,7 @@ def commit(user: User, pending: PendingImport, say=None) -> Check:
     corrected for one of its own village and dates, or a designation of one of its
     villages, does (``Check.conflicts``)."""
     revisions = (pending.summary or {}).get("revisions", {})
-    locked = locks.lock_villages(revisions)
+    locked = locks.lock_villages(revisions, names=False)
     moved = {
         code
         for code, revision in revisions.items()
@@ -270,7 +270,7 @@ def kept_rows(result: Check) -> list[dict]:
     rows = checked.problem_rows(result.problems)
     for name in CHANGES:
         for change in getattr(result, name):
-            values = asdict(change.values)
+            values = dict(vars(change.values))  # plain values: no deep copy
             values["as_of"] = change.values.as_of.isoformat()
             report = change.report
             values.update(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from .. import access, rules, status
 from ..extensions import db
@@ -270,9 +270,9 @@ def facts_of_villages(user: User, codes: Iterable[str], days: set[date]) -> Load
     codes = sorted(set(codes))
     for start in range(0, len(codes), CHUNK):
         chunk = codes[start : start + CHUNK]
-        for village in db.session.scalars(
-            access.villages_visible_to(user).where(Village.code.in_(chunk))
-        ):
+        query = access.villages_visible_to(user).where(Village.code.in_(chunk))
+        # No names: an import's thousands show none.
+        for village in db.session.scalars(query.options(lazyload(Village.region))):
             loaded.villages[village.code] = village
             kind = rules.village_kind(village.code)
             loaded.facts[village.code] = VillageFacts([], None, {}, kind)

@@ -236,17 +236,17 @@ def registration_problems(known: Registrable, region_code: str) -> dict[str, str
 
 # --- Reports ---
 
+# Asked of every row of an import: made once.
+ENTER_THE_DATE = _l("Enter the date of the count.")
+ENTER_A_NUMBER = _l("Enter a number.")
+
 
 def read_report(data: Mapping, errors: dict) -> ReportInput:
     """A report's fields, read (None where a value cannot be); problems to
     ``errors``."""
-    values = {
-        "as_of": take(
-            data, errors, "as_of", past_day, _l("Enter the date of the count.")
-        )
-    }
+    values = {"as_of": take(data, errors, "as_of", past_day, ENTER_THE_DATE)}
     for name in REPORT_FIELDS[1:]:
-        values[name] = take(data, errors, name, whole_number, _l("Enter a number."))
+        values[name] = take(data, errors, name, whole_number, ENTER_A_NUMBER)
     for name in rules.OLD_PAYERS:
         values[name] = take(data, errors, name, whole_number) or 0
     for name in OFFICIAL_FIELDS:
