@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .. import status
+from ..i18n import format_number
 from ..jobs.service import kind
 
 
@@ -18,9 +19,10 @@ def set_criteria(job, work) -> None:
     )
     job.outcome = {
         "message": ngettext(
-            "Criteria saved; %(num)s village changed status.",
-            "Criteria saved; %(num)s villages changed status.",
+            "Criteria saved; %(count)s village changed status.",
+            "Criteria saved; %(count)s villages changed status.",
             changed,
+            count=format_number(changed),
         ),
         "next": ["review.threshold", {}],
         "next_label": _("Back to the criteria"),
