@@ -132,3 +132,16 @@ def test_an_export_of_a_wider_area_holds_and_needs_only_the_users_scope(
     job = db.session.scalar(select(Job).where(Job.token == job_token(asked)))
     assert job.outcome["file"]["roots"] == ["36.03"]
     assert job_file(session, asked).status_code == 200
+
+
+def test_a_history_asked_as_a_spreadsheet_it_cannot_fit_is_refused_by_its_job(
+    officer, qualifying, app, monkeypatch
+):
+    qualifying()
+    monkeypatch.setattr("villagetracker.spreadsheets.formats.XLSX_MAX_ROWS", 1)
+    asked = officer.post("/villages/reports.xlsx", {})  # not the GET page's way
+    page = text(followed(officer, asked))
+    assert "1 laporan melebihi kapasitas lembar kerja" in page
+    job = db.session.scalar(select(Job).where(Job.token == job_token(asked)))
+    assert job.state == "failed"
+    assert officer.get(f"/jobs/{job.token}/file").status_code == 404

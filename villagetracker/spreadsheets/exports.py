@@ -5,13 +5,15 @@ in batches as the download is written."""
 from collections.abc import Iterator
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..i18n import STATUS_LABELS
+from ..i18n import STATUS_LABELS, format_number
 from ..models import Region, Report, Village
 from ..rules import village_title
+from . import formats
 from .formats import REPORT_COLUMNS
 
 BATCH = 2000
@@ -90,6 +92,18 @@ def report_query(villages: Select) -> Select:
         .join(place, place.code == Report.village_code)
         .where(Report.village_code.in_(codes.scalar_subquery()))
         .order_by(Report.village_code, Report.as_of)
+    )
+
+
+def too_long(kind: str, rows: int) -> str | None:
+    """Why ``rows`` reports cannot be a file of ``kind``, if they cannot: more than a
+    spreadsheet holds."""
+    if kind != "xlsx" or rows < formats.XLSX_MAX_ROWS:
+        return None
+    return _(
+        "%(rows)s reports are more than a spreadsheet holds. Narrow the filter, "
+        "or download CSV.",
+        rows=format_number(rows),
     )
 
 

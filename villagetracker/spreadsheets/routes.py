@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from .. import access
 from ..extensions import db
-from ..i18n import format_number, local_today
+from ..i18n import local_today
 from ..jobs import pages, service
 from ..villages import queries as village_queries
 from ..web.errors import render_error
@@ -63,13 +63,9 @@ def export_reports(kind: str):
     filters, villages = listed_villages()
     query = exports.report_query(villages)
     rows = exports.count(query)
-    if kind == "xlsx" and rows >= formats.XLSX_MAX_ROWS:
-        message = _(
-            "%(rows)s reports are more than a spreadsheet holds. Narrow the filter, "
-            "or download CSV.",
-            rows=format_number(rows),
-        )
-        return render_error(400, _("Too many rows for a spreadsheet"), message)
+    too_long = exports.too_long(kind, rows)
+    if too_long:
+        return render_error(400, _("Too many rows for a spreadsheet"), too_long)
     if rows > current_app.config["EXPORT_JOB_ROWS"]:
         return render_template(
             "spreadsheets/export_later.html", rows=rows, kind=kind, filters=filters

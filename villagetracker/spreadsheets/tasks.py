@@ -140,10 +140,13 @@ def export_reports(job, work) -> None:
     filters = village_queries.VillageFilters.from_args(job.params["filters"])
     query = exports.report_query(village_queries.listed(job.user, filters))
     total = exports.count(query)
+    kind, name = job.params["kind"], job.params["name"]
+    too_long = exports.too_long(kind, total)  # asked for by a POST of its own
+    if too_long:
+        raise Refused(too_long)
     work.say(0, total)
     rows = exports.report_rows(query, work.say)
     header = formats.headers(formats.REPORT_COLUMNS)
-    kind, name = job.params["kind"], job.params["name"]
     mimetype = formats.CSV_TYPE if kind == "csv" else formats.XLSX_TYPE
     with files.writing(job, name, kind, mimetype, roots(job.user, filters)) as path:
         if kind == "csv":
