@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from . import rules
-from .extensions import db
+from .extensions import db, plain_rows
 from .models import ProgrammeSetting, RegencySetting, Region, Report, Village
 
 CHUNK = 500  # codes per IN (...)
@@ -155,7 +155,7 @@ def latest_reports(codes: list[str], columns=None) -> dict[str, Report]:
             ),
         )
         if columns:
-            found.update((row.village_code, row) for row in db.session.execute(query))
+            found.update((row.village_code, row) for row in plain_rows(query))
         else:
             found.update(
                 (report.village_code, report) for report in db.session.scalars(query)

@@ -13,8 +13,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from limits.errors import ConfigurationError
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm.util import identity_key
 
 from .config import ConfigError
 
@@ -88,6 +89,21 @@ limiter = SharedLimiter(
     key_prefix="villagetracker",
     in_memory_fallback_enabled=True,
 )
+
+
+def plain_rows(query) -> Result:
+    """A query's rows through Core, in the session's transaction: for thousands of
+    plain rows, the ORM's loading costs more than the query."""
+    return db.session.connection().execute(query)
+
+
+def expire_copies(model, keys, attributes=None) -> None:
+    """The session's copies of these rows (by primary key), written by a statement
+    of many rows that the ORM does not follow, read afresh when next asked."""
+    for key in keys:
+        copy = db.session.identity_map.get(identity_key(model, key))
+        if copy is not None:
+            db.session.expire(copy, attributes)
 
 
 @event.listens_for(Engine, "connect")

@@ -8,12 +8,12 @@ against what it holds, and keeps the rows until it commits: the next writer wait
 moment instead of failing, and sees what the first one wrote.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import lazyload
 
-from .extensions import db
+from .extensions import db, plain_rows
 from .models import Village
 
 
@@ -32,23 +32,31 @@ def begin_writing() -> None:
 def lock_villages(codes: Iterable[str], names: bool = True) -> dict[str, Village]:
     """The villages with these codes, read as they are now and locked until the
     transaction ends (SELECT ... FOR UPDATE; on SQLite the database write lock).
-    ``names=False``: without their regions (loaded if asked), for an import's
-    thousands that show no name."""
+    ``names=False``: without their regions (loaded if asked)."""
+    query = select(Village).execution_options(populate_existing=True)
+    if not names:
+        query = query.options(lazyload(Village.region))
+    return {
+        village.code: village for village in _locked(codes, query, db.session.scalars)
+    }
+
+
+def lock_village_rows(codes: Iterable[str], *columns) -> dict[str, Row]:
+    """``lock_villages`` for an import's thousands: these columns of each (``code``
+    among them) as plain rows."""
+    query = select(*columns)
+    return {village.code: village for village in _locked(codes, query, plain_rows)}
+
+
+def _locked(codes: Iterable[str], query: Select, run) -> Iterator:
     codes = sorted(set(codes))  # always the same order: two writers cannot deadlock
     begin_writing()
-    found: dict[str, Village] = {}
     for start in range(0, len(codes), 500):
-        query = (
-            select(Village)
-            .where(Village.code.in_(codes[start : start + 500]))
+        yield from run(
+            query.where(Village.code.in_(codes[start : start + 500]))
             .order_by(Village.code)
             .with_for_update(of=Village)  # not the rows of its eager joins
-            .execution_options(populate_existing=True)
         )
-        if not names:
-            query = query.options(lazyload(Village.region))
-        found.update((village.code, village) for village in db.session.scalars(query))
-    return found
 
 
 def lock_village(village: Village) -> Village:

@@ -13,11 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.orm import Bundle
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.orm.util import identity_key
 
 from . import audit, locks, rules
 from . import criteria as criteria_module
-from .extensions import db
+from .extensions import db, expire_copies, plain_rows
 from .models import (
     Designation,
     ProgrammeSetting,
@@ -105,35 +104,41 @@ EXPIRED = (*WRITTEN, "revision")
 CHUNK = 2_000  # villages judged again between two words of progress
 
 
-def refresh_villages(villages: Iterable[Village]) -> list[Village]:
+def refresh_villages(codes: Iterable[str]) -> list[str]:
     """Copy each village's latest report's figures onto it and move its status by
     the rule. Every village row is written, raising its revision even where nothing
     on it changes: a reviewer deciding on the page as it was is refused, and a
     report saved while a designation is approved fails instead of slipping in
-    behind the designation's lock. Returns the villages that came to qualify. A
-    few queries per 500 villages, however many. The caller holds their locks."""
-    villages = {village.code: village for village in villages}
+    behind the designation's lock. Returns the codes of the villages that came to
+    qualify. The rows are read here as plain rows (after the session's own changes
+    of them), a few queries per 500 villages, however many. The caller holds their
+    locks."""
+    codes = sorted(set(codes))
     db.session.flush()  # the villages' own changes first (a return answered, say)
-    latest = criteria_module.latest_reports(
-        list(villages), criteria_module.FIGURE_COLUMNS
-    )
-    criteria = criteria_module.criteria_by_regency(
-        village.regency_code for village in villages.values()
-    )
-    rows, statuses = [], {}
-    for code, village in villages.items():
-        row = {column.key: getattr(village, column.key) for column in READ}
-        statuses[code] = village.status
-        report = latest.get(code)
-        if report is not None:
-            row = _judged(_followed(row, report), report, criteria[row["regency_code"]])
-        rows.append(row)
-    _write(rows, statuses)
-    return [
-        villages[row["code"]]
-        for row in rows
-        if row["status"] == rules.Status.QUALIFYING != statuses[row["code"]]
-    ]
+    qualifying = []
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        villages = plain_rows(select(*READ).where(Village.code.in_(chunk)))
+        villages = [village._asdict() for village in villages]
+        latest = criteria_module.latest_reports(chunk, criteria_module.FIGURE_COLUMNS)
+        criteria = criteria_module.criteria_by_regency(
+            village["regency_code"] for village in villages
+        )
+        rows, statuses = [], {}
+        for village in villages:
+            statuses[village["code"]] = village["status"]
+            report = latest.get(village["code"])
+            if report is not None:
+                regency = criteria[village["regency_code"]]
+                village = _judged(_followed(village, report), report, regency)
+            rows.append(village)
+        _write(rows, statuses)
+        qualifying += [
+            row["code"]
+            for row in rows
+            if row["status"] == rules.Status.QUALIFYING != statuses[row["code"]]
+        ]
+    return qualifying
 
 
 def _followed(village: dict, latest) -> dict:
@@ -218,17 +223,8 @@ def _write(rows: list[dict], statuses: dict[str, str]) -> int:
             "meanwhile"
         )
     audit.record_many(events)
-    _expire(rows)
+    expire_copies(Village, [row["code"] for row in rows], EXPIRED)
     return len(events)
-
-
-def _expire(rows: list[dict]) -> None:
-    """The session's copies of written villages read what was written when next
-    asked (a later change of one names its new revision)."""
-    for row in rows:
-        village = db.session.identity_map.get(identity_key(Village, row["code"]))
-        if village is not None:
-            db.session.expire(village, EXPIRED)
 
 
 def set_criteria(criteria: dict, regency_code: str | None = None, say=None) -> int:

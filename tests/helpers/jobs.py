@@ -38,12 +38,11 @@ def kept_and_checked(user, name: str, content: bytes, kind: str = "reports"):
     """An upload kept and checked as the upload page's job does it, without a
     request (for tests that prepare one, then act on it over HTTP)."""
     from villagetracker.extensions import db
-    from villagetracker.spreadsheets import checked, files, imports, registrations
+    from villagetracker.spreadsheets import files, imports, registrations
 
     module = imports if kind == "reports" else registrations
     pending = files.keep(user, name, content, kind)
-    found = module.check(user, name, content)
-    checked.keep(pending, module.kept_rows(found), module.kept_summary(found))
+    module.keep_check(user, pending)
     db.session.flush()
     return pending
 

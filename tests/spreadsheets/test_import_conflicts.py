@@ -18,7 +18,7 @@ from tests.helpers.servers import http_session
 from tests.helpers.villages import report_form, report_values
 from villagetracker.extensions import db
 from villagetracker.models import PendingImport, Report, Role
-from villagetracker.spreadsheets import imports
+from villagetracker.spreadsheets import confirmation
 from villagetracker.villages import service as village_service
 
 CISOKA, KRESEK = "36.03.06.2003", "36.03.06.2018"
@@ -265,7 +265,7 @@ def test_a_correction_the_confirming_session_read_before_is_seen_afresh(officer)
     edit = f"/villages/{CISOKA}/reports/{logged.id}/edit"
     assert officer.post(edit, form).status_code == 302  # another session, committed
 
-    result = imports.commit(officer.user, pending)
+    result = confirmation.commit(officer.user, pending)
     db.session.commit()
 
     assert not result.can_commit

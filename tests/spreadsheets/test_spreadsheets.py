@@ -347,8 +347,7 @@ def preview_tiles(text: str) -> list[int]:
 )
 def test_an_imports_outcome_writes_its_numbers_as_the_pages_do(app, lang, said):
     """The job's page says "10.000 laporan" beside a preview that said 10.000."""
-    check = imports.Check(now_qualifying=2500)
-    check.additions, check.corrections = [None] * 10_000, [None] * 1200
+    check = imports.Check(added=10_000, corrected=1200, now_qualifying=2500)
     with app.test_request_context(), force_locale(lang):
         assert tasks.imported_message(check).startswith(said)
 

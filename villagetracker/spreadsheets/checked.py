@@ -3,12 +3,13 @@ in sum (``PendingImport.summary``), so that the preview pages through it without
 checking the file again, and the confirmation writes what was checked unless a
 village changed since (its revision then is kept too)."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, insert, select
 
-from ..extensions import db
+from ..extensions import db, plain_rows
 from ..models import ImportRow, PendingImport, utcnow
 from ..web.pagination import paginate
 
@@ -56,15 +57,29 @@ class Summary:
 
 def keep(pending: PendingImport, rows: list[dict], summary: dict) -> None:
     """Keep a check's rows and summary in place of any earlier one."""
+    clear(pending)
+    add(pending, rows)
+    counts = dict.fromkeys(LISTS[pending.kind], 0)
+    for row in rows:
+        counts[row["list"]] += 1
+    sum_up(pending, summary, counts)
+
+
+def clear(pending: PendingImport) -> None:
+    """An earlier check's rows gone, before a check keeps its own a block at a time."""
     db.session.execute(delete(ImportRow).where(ImportRow.pending_id == pending.id))
+
+
+def add(pending: PendingImport, rows: list[dict]) -> None:
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         db.session.execute(
             insert(ImportRow), [{"pending_id": pending.id, **row} for row in chunk]
         )
-    counts = dict.fromkeys(LISTS[pending.kind], 0)
-    for row in rows:
-        counts[row["list"]] += 1
+
+
+def sum_up(pending: PendingImport, summary: dict, counts: dict[str, int]) -> None:
+    """The check's summary, and how many rows each of its lists holds."""
     kept = dict(pending.summary or {})
     kept.update(summary, counts=counts)
     pending.summary, pending.checked_at = kept, utcnow()
@@ -94,15 +109,20 @@ def page(pending: PendingImport, name: str):
     return paginate(query)
 
 
-def rows_of(pending: PendingImport, names: tuple[str, ...]) -> list:
-    """Every row of these lists (what the confirmation writes), as plain rows:
-    tens of thousands of them are read, not changed."""
+def rows_of(
+    pending: PendingImport, names: tuple[str, ...], block: int
+) -> Iterator[list]:
+    """Every row of these lists (what the confirmation writes), ``block`` rows at a
+    time in the file's order, as plain rows: a country's are read, not changed."""
     query = (
         select(ImportRow.row, ImportRow.code, ImportRow.values, ImportRow.revision)
         .where(ImportRow.pending_id == pending.id, ImportRow.list.in_(names))
         .order_by(ImportRow.row)
     )
-    return list(db.session.execute(query))
+    last = 0
+    while rows := plain_rows(query.where(ImportRow.row > last).limit(block)).all():
+        yield rows
+        last = rows[-1].row
 
 
 def day(value: str | None) -> date | None:

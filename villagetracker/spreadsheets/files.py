@@ -3,6 +3,8 @@ the columns they are under, and the upload kept between its preview and the
 uploader's confirmation."""
 
 import secrets
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 
 from flask import current_app
@@ -78,31 +80,48 @@ def _columns(header: list[str], layout: Layout) -> tuple[dict[int, str], str | N
     return positions, None
 
 
-def read_records(
+class Unreadable(Exception):
+    """What is wrong with a file as a whole: not a spreadsheet, empty, wrong
+    columns, too many rows, columns or characters."""
+
+
+def records(
     filename: str, content: bytes, layout: Layout
-) -> tuple[list[tuple[int, dict]], str | None]:
-    """The file's rows as (row number, {column key: text}), or what is wrong with the
-    file as a whole: not a spreadsheet, empty, wrong columns, too many rows, columns
-    or characters. The headings are checked before any row is read, and reading
+) -> Iterator[tuple[int, dict]]:
+    """The file's rows as (row number, {column key: text}), read as they are
+    iterated: a country's file goes through an import a block at a time. Raises
+    ``Unreadable``: the headings are checked before any row is read, and reading
     stops at the first limit passed."""
     bounds = limits.ReadingLimits(rows=current_app.config["IMPORT_MAX_ROWS"])
     try:
-        rows = reading.read_rows(filename, content, bounds)
-        header = next(rows, None)
-        if header is None:
-            return [], str(_l("The file is empty."))
-        positions, problem = _columns(header[1], layout)
-        if problem:
-            return [], problem
-        records = [
-            (number, {key: _cell(row, index) for index, key in positions.items()})
-            for number, row in rows
-        ]
+        with closing(reading.read_rows(filename, content, bounds)) as rows:
+            header = next(rows, None)
+            if header is None:
+                raise Unreadable(_l("The file is empty."))
+            positions, problem = _columns(header[1], layout)
+            if problem:
+                raise Unreadable(problem)
+            read = 0
+            for number, row in rows:
+                read += 1
+                yield (
+                    number,
+                    {key: _cell(row, index) for index, key in positions.items()},
+                )
     except limits.Refused as refusal:
-        return [], messages.refusal_message(refusal)
-    if not records:
-        return [], str(_l("The file has its columns but no rows."))
-    return records, None
+        raise Unreadable(messages.refusal_message(refusal)) from None
+    if not read:
+        raise Unreadable(_l("The file has its columns but no rows."))
+
+
+def read_records(
+    filename: str, content: bytes, layout: Layout
+) -> tuple[list[tuple[int, dict]], str | None]:
+    """Every row of the file (``records``), or what is wrong with it as a whole."""
+    try:
+        return list(records(filename, content, layout)), None
+    except Unreadable as problem:
+        return [], str(problem)
 
 
 def _cell(row: list[str], index: int) -> str:

@@ -11,26 +11,26 @@ qualify exactly as through the form.
 """
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from .. import locks
 from ..models import PendingImport, Report, User
 from ..villages import queries as village_queries
 from ..villages import service, validation
 from ..villages.service import ReportChange
-from . import checked, files, messages
+from . import checked, files, reading
 from .formats import OLD_HEADINGS, REPORT_COLUMNS
 from .limits import echo
 from .template import EXAMPLE_NOTE
 
-CHUNK = 500  # codes per IN (...)
 CHANGES = ("additions", "corrections")  # the lists of rows that write a report
 PROGRESS_EVERY = 500  # rows checked between two words of progress
+BLOCK = 2_000  # rows checked, or written, at a time
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # Columns added to the template with migration 0006: a file made from the template
 # before may leave them out, and counts none there.
@@ -59,12 +59,13 @@ class RowChange(ReportChange):
 
 @dataclass
 class Check:
-    """What an import would do: rows to add and to correct, or why it cannot."""
+    """What an import would do: how many rows it adds and corrects, or why it
+    cannot. The rows themselves are kept block by block (``checked``)."""
 
     file_problem: str | None = None
     problems: list[RowProblem] = field(default_factory=list)
-    additions: list[RowChange] = field(default_factory=list)
-    corrections: list[RowChange] = field(default_factory=list)
+    added: int = 0
+    corrected: int = 0
     unchanged: int = 0
     rows: int = 0
     now_qualifying: int = 0  # villages the committed reports made qualifying
@@ -76,61 +77,102 @@ class Check:
 
     @property
     def can_commit(self) -> bool:
-        return (
-            not self.file_problem
-            and not self.problems
-            and not self.conflicts
-            and self.changes > 0
-        )
+        return not self.refused and self.changes > 0
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.file_problem or self.problems or self.conflicts)
 
     @property
     def changes(self) -> int:
-        return len(self.additions) + len(self.corrections)
+        return self.added + self.corrected
+
+    def count(self, outcomes: dict) -> tuple[list[RowProblem], list[RowChange]]:
+        """A block's outcomes (by row number) counted: its problems and its changes,
+        in the file's order."""
+        problems, changes = [], []
+        for number in sorted(outcomes):
+            outcome = outcomes[number]
+            if isinstance(outcome, list):
+                problems += outcome
+            elif outcome is None:
+                self.unchanged += 1
+            else:
+                changes.append(outcome)
+                self.added += outcome.report is None
+                self.corrected += outcome.report is not None
+        self.problems += problems
+        return problems, changes
 
 
-def check(user: User, filename: str, content: bytes, say=None) -> Check:
-    """Read and check a file; nothing is written. ``say(done, total)`` hears how
-    many rows are checked."""
-    records, problem = files.read_records(filename, content, LAYOUT)
-    if problem:
-        return Check(file_problem=problem)
-    outcomes, villages = _outcomes(user, records, say)
-    result = _summary(len(records), outcomes)
-    result.revisions = {code: village.revision for code, village in villages.items()}
+def check(user: User, filename: str, content: bytes, say=None, keep=None) -> Check:
+    """Read and check a file; nothing is written. ``BLOCK`` rows at a time, with the
+    facts of their villages: a country's file is never held whole. ``keep(problems,
+    changes)`` hears each block's; ``say(done, total)`` how many rows are checked."""
+    result, seen, examples = Check(), {}, example_notes()
+    about = reading.rows_about(filename, content)
+    try:
+        for block in blocks(files.records(filename, content, LAYOUT)):
+            outcomes, villages = outcomes_of(user, block, seen, examples)
+            problems, changes = result.count(outcomes)
+            for code, village in villages.items():  # as its first rows saw it
+                result.revisions.setdefault(code, village.revision)
+            if keep is not None:
+                keep(problems, changes)
+            result.rows += len(block)
+            _say(say, result.rows, None if about is None else max(about, result.rows))
+    except files.Unreadable as problem:
+        return Check(file_problem=str(problem))
+    _say(say, result.rows, result.rows)
     return result
 
 
-def _outcomes(user: User, records: list[tuple[int, dict]], say=None):
+def keep_check(user: User, pending: PendingImport, say=None) -> Check:
+    """Check an upload as things are now and keep what was found for its preview,
+    in place of any earlier check."""
+
+    def keep(problems: list[RowProblem], changes: list[RowChange]) -> None:
+        checked.add(pending, kept_rows(problems, changes))
+
+    checked.clear(pending)
+    found = check(user, pending.filename, pending.content, say, keep)
+    if found.file_problem:
+        checked.clear(pending)  # the blocks read before it
+    counts = {"problems": len(found.problems), "additions": found.added}
+    checked.sum_up(
+        pending, kept_summary(found), counts | {"corrections": found.corrected}
+    )
+    return found
+
+
+def blocks(records: Iterable) -> Iterator[list]:
+    block = []
+    for record in records:
+        block.append(record)
+        if len(block) == BLOCK:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def outcomes_of(user: User, block: list[tuple[int, dict]], seen: dict, examples: set):
     """Each row's outcome by its number (its problems, its change, or None), and
-    the villages the rows name that the user may see."""
-    days = {_day(record["as_of"]) for _, record in records} - {None}
-    codes = [record["code"] for _, record in records if record["code"]]
+    the villages the rows name that the user may see. ``seen``: (code, day) -> the
+    first row with them, over the whole file."""
+    days = {_day(record["as_of"]) for _, record in block} - {None}
+    codes = [record["code"] for _, record in block if record["code"]]
     loaded = village_queries.facts_of_villages(user, codes, days)
-    seen: dict[tuple[str, date], int] = {}  # (code, day) -> the first row with them
-    examples = example_notes()
-    outcomes = {}
-    for done, (number, record) in enumerate(records, 1):
-        outcomes[number] = _check_row(number, record, loaded, seen, examples)
-        if say is not None and done % PROGRESS_EVERY == 0:
-            say(done, len(records))
-    if say is not None:
-        say(len(records), len(records))
+    outcomes = {
+        number: _check_row(number, record, loaded, seen, examples)
+        for number, record in block
+    }
     return outcomes, loaded.villages
 
 
-def _summary(rows: int, outcomes: dict) -> Check:
-    result = Check(rows=rows)
-    for number in sorted(outcomes):
-        outcome = outcomes[number]
-        if isinstance(outcome, list):
-            result.problems.extend(outcome)
-        elif outcome is None:
-            result.unchanged += 1
-        elif outcome.report is None:
-            result.additions.append(outcome)
-        else:
-            result.corrections.append(outcome)
-    return result
+def _say(say, done: int, total: int | None) -> None:
+    if say is not None:
+        say(done, total)
 
 
 def _check_row(number: int, record: dict, loaded, seen: dict, examples: set):
@@ -204,91 +246,32 @@ def _same(report: Report, values: validation.ReportInput) -> bool:
     )
 
 
-def commit(user: User, pending: PendingImport, say=None) -> Check:
-    """Write the kept check's reports, all at once, if none of the rows it writes
-    changed since the check. Returns the check: when it cannot commit, nothing was
-    written. The caller commits.
-
-    The file's villages are locked and read afresh (``locks.lock_villages``; on
-    SQLite the database's write lock). The rows of a village whose revision is as
-    the check found it (any report, correction, potential or decision raises it)
-    are written as checked; the rows of the villages that moved are read from the
-    file and checked again. So the lock is held for the writes and little more,
-    and nothing can change those villages in between. Reports logged meanwhile for
-    other dates of the file's villages do not stop the import; a report logged or
-    corrected for one of its own village and dates, or a designation of one of its
-    villages, does (``Check.conflicts``)."""
-    revisions = (pending.summary or {}).get("revisions", {})
-    locked = locks.lock_villages(revisions, names=False)
-    moved = {
-        code
-        for code, revision in revisions.items()
-        if code not in locked or locked[code].revision != revision
-    }
-    kept = [row for row in checked.rows_of(pending, CHANGES) if row.code not in moved]
-    reports = village_queries.reports_by_id(
-        [row.values["report_id"] for row in kept if row.values["report_id"]]
-    )
-    outcomes = {row.row: _kept_change(row, locked, reports) for row in kept}
-    again = {}
-    if moved:
-        records, problem = files.read_records(pending.filename, pending.content, LAYOUT)
-        if problem:
-            return Check(file_problem=problem)
-        moved_records = [
-            (n, record) for n, record in records if record["code"] in moved
-        ]
-        again = _outcomes(user, moved_records)[0]
-        outcomes.update(again)
-    result = _summary(pending.summary["rows"], outcomes)
-    result.unchanged = result.rows - result.changes
-    if result.can_commit:
-        rechecked = [outcome for outcome in again.values() if _is_change(outcome)]
-        result.conflicts = changed_since(rechecked, pending.checked_at)
-    if not result.can_commit:  # nothing written; the lock goes with the job
-        return result
-    saved = service.save_reports(user, result.additions + result.corrections, say)
-    result.now_qualifying = len(saved.now_qualifying)
-    counts = {
-        "added": len(result.additions),
-        "corrected": len(result.corrections),
-        "unchanged": result.unchanged,
-    }
-    files.record_import(pending, "reports.import", counts)
-    return result
-
-
-def _is_change(outcome) -> bool:
-    return outcome is not None and not isinstance(outcome, list)
-
-
 # --- The check kept row by row (``checked``) ---
 
 
-def kept_rows(result: Check) -> list[dict]:
-    """The check's rows as ``checked.keep`` keeps them."""
-    rows = checked.problem_rows(result.problems)
-    for name in CHANGES:
-        for change in getattr(result, name):
-            values = dict(vars(change.values))  # plain values: no deep copy
-            values["as_of"] = change.values.as_of.isoformat()
-            report = change.report
-            values.update(
-                report_id=report.id if report is not None else None,
-                before=report.active_participants if report is not None else None,
-                potential=change.potential,
-                coverage_tenths=change.coverage_tenths,
-            )
-            village = change.village
-            rows.append(
-                {
-                    "list": name,
-                    "row": change.row,
-                    "code": village.code,
-                    "values": values,
-                    "revision": village.revision,
-                }
-            )
+def kept_rows(problems: list[RowProblem], changes: list[RowChange]) -> list[dict]:
+    """A block's rows as ``checked.add`` keeps them."""
+    rows = checked.problem_rows(problems)
+    for change in changes:
+        values = dict(vars(change.values))  # plain values: no deep copy
+        values["as_of"] = change.values.as_of.isoformat()
+        report = change.report
+        values.update(
+            report_id=report.id if report is not None else None,
+            before=report.active_participants if report is not None else None,
+            potential=change.potential,
+            coverage_tenths=change.coverage_tenths,
+        )
+        village = change.village
+        rows.append(
+            {
+                "list": "additions" if report is None else "corrections",
+                "row": change.row,
+                "code": village.code,
+                "values": values,
+                "revision": village.revision,
+            }
+        )
     return rows
 
 
@@ -299,59 +282,3 @@ def kept_summary(result: Check) -> dict:
         "file_problem": result.file_problem,
         "revisions": result.revisions,
     }
-
-
-def _kept_change(row, villages: dict, reports: dict) -> RowChange:
-    values = dict(row.values)
-    report_id, potential = values.pop("report_id"), values.pop("potential")
-    del values["before"], values["coverage_tenths"]
-    values["as_of"] = date.fromisoformat(values["as_of"])
-    return RowChange(
-        villages[row.code],
-        validation.ReportInput(**values),
-        reports.get(report_id),
-        potential,
-        row=row.row,
-    )
-
-
-def changed_since(changes: list[RowChange], since) -> list[RowProblem]:
-    """The rows to write whose report, or whose village's designation, is newer
-    than the preview: what the uploader confirmed is no longer what they saw."""
-    conflicts = []
-    changes = sorted(changes, key=lambda change: change.row)
-    for change in changes:
-        report = change.report
-        if report is not None and (report.updated_at or report.created_at) >= since:
-            message = _l(
-                "row %(row)s (%(code)s, %(day)s): its report was logged or corrected "
-                "after the preview",
-                row=change.row,
-                code=change.village.code,
-                day=format_date(change.values.as_of),
-            )
-            conflicts.append(RowProblem(change.row, label("as_of"), "", str(message)))
-    designated = village_queries.designated_since(
-        {change.village.code for change in changes}, since
-    )
-    for change in changes:
-        if change.village.code in designated:
-            message = _l(
-                "row %(row)s (%(code)s): the village was designated after the preview",
-                row=change.row,
-                code=change.village.code,
-            )
-            conflicts.append(RowProblem(change.row, label("code"), "", str(message)))
-    return sorted(conflicts, key=lambda conflict: conflict.row)
-
-
-def conflicts_message(conflicts: list[RowProblem]) -> str:
-    """Which rows changed since the preview: a few, and how many more."""
-    rows = messages.some([conflict.message for conflict in conflicts], "; ", cut=str)
-    return str(
-        _l(
-            "Some rows changed after the preview, so nothing was written: %(rows)s. "
-            "Check the preview and confirm again.",
-            rows=rows,
-        )
-    )

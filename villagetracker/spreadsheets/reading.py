@@ -52,6 +52,15 @@ def read_rows(
         rows.close()  # an XLSX's reader process stops at once
 
 
+def rows_about(filename: str, content: bytes) -> int | None:
+    """About how many rows a file holds under its header, before it is read, for a
+    progress bar: a CSV's lines (a cell may hold a line break, and empty lines
+    count too); None for an XLSX, whose sheet is packed."""
+    if zipfile.is_zipfile(io.BytesIO(content)):
+        return None
+    return max(content.count(b"\n") + (not content.endswith(b"\n")) - 1, 0)
+
+
 class _RowCounter:
     """Stops a file at the first row past the limits: one more than ``rows`` after
     the header, or as many empty rows (which cost reading too)."""

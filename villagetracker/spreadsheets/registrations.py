@@ -182,6 +182,13 @@ def kept_summary(result: Check) -> dict:
     return {"rows": result.rows, "file_problem": result.file_problem}
 
 
+def keep_check(user: User, pending: PendingImport, say=None) -> Check:
+    """Check an upload as things are now and keep what was found for its preview."""
+    found = check(user, pending.filename, pending.content, say)
+    checked.keep(pending, kept_rows(found), kept_summary(found))
+    return found
+
+
 def commit(user: User, pending: PendingImport) -> Check:
     """Check the kept file again and, if every row passes, register all its villages
     at once. (The check is quick, a second for a regency: unlike the reports' it is

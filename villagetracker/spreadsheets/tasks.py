@@ -15,7 +15,7 @@ from ..jobs import files
 from ..jobs.service import Refused, kind
 from ..models import PendingImport
 from ..villages import queries as village_queries
-from . import checked, exports, formats, imports, registrations
+from . import checked, confirmation, exports, formats, imports, registrations
 
 # Each kind of upload: its check's module, its preview's endpoint.
 UPLOADS = {
@@ -47,8 +47,7 @@ def check_and_keep(job, pending: PendingImport, work) -> list:
     """Check every row of the upload as things are now and keep what was found;
     the preview's page (endpoint and values) that shows it."""
     module, preview = UPLOADS[pending.kind]
-    found = module.check(job.user, pending.filename, pending.content, work.say)
-    checked.keep(pending, module.kept_rows(found), module.kept_summary(found))
+    found = module.keep_check(job.user, pending, work.say)
     if found.file_problem:  # its page says why; nothing of the file is kept
         pending.content = b""
     return [preview, {"token": pending.token}]
@@ -60,7 +59,7 @@ def commit_reports(job, work) -> None:
     pending = kept_upload(job)
     if checked.Summary.of(pending).can_commit:
         try:
-            result = imports.commit(job.user, pending, work.say)
+            result = confirmation.commit(job.user, pending, work.say)
         except (StaleDataError, IntegrityError):  # a report or decision meanwhile
             _refused(job, pending, CHANGED_MEANWHILE, work)
             return
@@ -72,7 +71,9 @@ def commit_reports(job, work) -> None:
             }
             return
         if result.conflicts:
-            _refused(job, pending, imports.conflicts_message(result.conflicts), work)
+            _refused(
+                job, pending, confirmation.conflicts_message(result.conflicts), work
+            )
             return
     _refused(job, pending, _("The file no longer passes the checks."), work)
 
@@ -120,8 +121,8 @@ def imported_message(check) -> str:
     around it write them (10.000 in Indonesian)."""
     message = _(
         "Imported: %(added)s reports added, %(corrected)s corrected.",
-        added=format_number(len(check.additions)),
-        corrected=format_number(len(check.corrections)),
+        added=format_number(check.added),
+        corrected=format_number(check.corrected),
     )
     if check.now_qualifying:
         message += " " + ngettext(

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from .. import access, rules, status
-from ..extensions import db
+from ..extensions import db, plain_rows
 from ..i18n import local_today
 from ..models import Designation, Region, Report, User, Village, WorkerPotential
 
@@ -253,26 +253,32 @@ def village_facts(village: Village) -> VillageFacts:
 
 @dataclass
 class Loaded:
-    """The villages a file names that the uploader may see, what the report rules
-    need of each, and the reports of theirs for the file's dates."""
+    """The villages a file names that the uploader may see (their code, revision
+    and return, as plain rows), what the report rules need of each, and their
+    reports for the file's dates (plain rows of every column)."""
 
-    villages: dict[str, Village]
+    villages: dict[str, Row]
     facts: dict[str, VillageFacts]
-    reports: dict[tuple[str, date], Report]
+    reports: dict[tuple[str, date], Row]
+
+
+# What an import needs of a village: the revision its check saw, and whether the
+# labour office returned it (a report answers the return).
+IMPORTED = (Village.code, Village.revision, Village.returned_at)
 
 
 def facts_of_villages(user: User, codes: Iterable[str], days: set[date]) -> Loaded:
     """``village_facts`` for thousands of villages at once: a few queries per 500
-    villages however many rows a file has. The reports are loaded whole, and
-    afresh: when an import's confirmation checks again under the lock, a report
-    corrected meanwhile must show its new values and time, not the session's copy."""
+    villages, of plain rows (a country's file is read a block at a time). The
+    reports are read as the database has them now: when an import's confirmation
+    checks again under the lock, a report corrected meanwhile shows its new values
+    and time."""
     loaded = Loaded({}, {}, {})
     codes = sorted(set(codes))
     for start in range(0, len(codes), CHUNK):
         chunk = codes[start : start + CHUNK]
         query = access.villages_visible_to(user).where(Village.code.in_(chunk))
-        # No names: an import's thousands show none.
-        for village in db.session.scalars(query.options(lazyload(Village.region))):
+        for village in plain_rows(query.with_only_columns(*IMPORTED)):
             loaded.villages[village.code] = village
             kind = rules.village_kind(village.code)
             loaded.facts[village.code] = VillageFacts([], None, {}, kind)
@@ -283,7 +289,7 @@ def facts_of_villages(user: User, codes: Iterable[str], days: set[date]) -> Load
 
 
 def _load_facts(loaded: Loaded, codes: list[str], days: set[date]) -> None:
-    for code, as_of, figure in db.session.execute(
+    for code, as_of, figure in plain_rows(
         select(
             WorkerPotential.village_code,
             WorkerPotential.as_of,
@@ -301,25 +307,21 @@ def _load_facts(loaded: Loaded, codes: list[str], days: set[date]) -> None:
         loaded.facts[designation.village_code].locked = designation
     if not days:
         return
-    for report in db.session.scalars(
-        select(Report)
-        .where(Report.village_code.in_(codes), Report.as_of.in_(days))
-        .execution_options(populate_existing=True)
+    table = Report.__table__
+    for report in plain_rows(
+        select(table).where(table.c.village_code.in_(codes), table.c.as_of.in_(days))
     ):
         loaded.facts[report.village_code].report_days[report.as_of] = report.id
         loaded.reports[report.village_code, report.as_of] = report
 
 
-def reports_by_id(ids: list[int]) -> dict[int, Report]:
-    """These reports, read afresh, by id: a few queries however many."""
-    found = {}
+def reports_by_id(ids: list[int]) -> dict[int, Row]:
+    """These reports as the database has them now, by id, as plain rows: a few
+    queries however many."""
+    found, table = {}, Report.__table__
     for start in range(0, len(ids), CHUNK):
-        query = (
-            select(Report)
-            .where(Report.id.in_(ids[start : start + CHUNK]))
-            .execution_options(populate_existing=True)
-        )
-        found.update((report.id, report) for report in db.session.scalars(query))
+        query = select(table).where(table.c.id.in_(ids[start : start + CHUNK]))
+        found.update((report.id, report) for report in plain_rows(query))
     return found
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, locks, rules, status
-from ..extensions import db
+from ..extensions import db, expire_copies
 from ..models import Region, Report, User, Village, WorkerPotential, utcnow
 from . import queries, validation
 from .evidence import StoredEvidence
@@ -148,7 +148,7 @@ def record_potential(user: User, village: Village, potential: PotentialInput) ->
         },
         region_code=village.code,
     )
-    status.refresh_villages([village])
+    status.refresh_villages([village.code])
 
 
 # --- Reports ---
@@ -212,22 +212,23 @@ def _save_one(user: User, change: ReportChange) -> Report:
 @dataclass
 class Saved:
     report_ids: list[int]  # in the order of the changes
-    now_qualifying: list[Village]  # villages that came to qualify by these reports
+    now_qualifying: list[str]  # the villages that came to qualify by these reports
 
 
-def save_reports(user: User, changes: Iterable[ReportChange], say=None) -> Saved:
+def save_reports(user: User, changes: Iterable[ReportChange]) -> Saved:
     """Write checked reports, new ones and corrections, each with its audit record,
     and let every village they touch follow its latest report. The caller holds the
     villages' locks and has checked each change against the rules under them.
 
-    Set-based, whether one report or the country's: the new reports in one INSERT
-    of many rows, the corrections in one UPDATE of many, their audit records in
-    one more (``say(done, total)`` hears of each step). The session's copies of the
-    corrected reports are expired: the database has their new values."""
+    Set-based, whether one report or a block of an import's: the new reports in one
+    INSERT of many rows, the corrections in one UPDATE of many, their audit records
+    in one more. A change's village and report may be the ORM's objects (the form)
+    or plain rows (an import); the session's copies of corrected reports are
+    expired: the database has their new values."""
     changes = list(changes)
-    for village in {change.village.code: change.village for change in changes}.values():
-        if village.returned_at is not None:
-            back_to_review(village)
+    returned = {c.village.code for c in changes if c.village.returned_at is not None}
+    for code in sorted(returned):
+        back_to_review(db.session.get(Village, code))
     now = utcnow()
     corrected = [change for change in changes if change.report is not None]
     befores = [report_snapshot(change.report) for change in corrected]
@@ -238,45 +239,48 @@ def save_reports(user: User, changes: Iterable[ReportChange], say=None) -> Saved
             for change in corrected
         ]
         db.session.execute(update(Report), rows)
-        for change in corrected:
-            db.session.expire(change.report)
+        expire_copies(Report, [change.report.id for change in corrected])
     new = [change for change in changes if change.report is None]
-    new_ids = []
-    if new:
-        rows = [
-            {"village_code": change.village.code, "created_at": now}
-            | {"created_by_id": user.id}
-            | _values(change)
-            for change in new
-        ]
-        # Core's INSERT of the table: the ORM's bulk INSERT of the same rows takes
-        # several times its time.
-        table = Report.__table__
-        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        new_ids = list(db.session.scalars(returning, rows))
-    _say(say, len(changes) // 2, len(changes))
+    new_ids = _insert_reports(user, new, now)
     events = [
-        _report_event("report.create", report_id, None, change)
-        for change, report_id in zip(new, new_ids, strict=True)
+        _report_event(
+            "report.create",
+            new_ids[change.village.code, change.values.as_of],
+            None,
+            change,
+        )
+        for change in new
     ] + [
         _report_event("report.correct", change.report.id, before, change)
         for change, before in zip(corrected, befores, strict=True)
     ]
     audit.record_many(events)
-    villages = {change.village.code: change.village for change in changes}
-    now_qualifying = status.refresh_villages(villages.values())
-    _say(say, len(changes), len(changes))
-    ids = iter(new_ids)
+    now_qualifying = status.refresh_villages(change.village.code for change in changes)
     report_ids = [
-        change.report.id if change.report is not None else next(ids)
+        change.report.id
+        if change.report is not None
+        else new_ids[change.village.code, change.values.as_of]
         for change in changes
     ]
     return Saved(report_ids, now_qualifying)
 
 
-def _say(say, done: int, total: int) -> None:
-    if say is not None:
-        say(done, total)
+def _insert_reports(user: User, new: list[ReportChange], now) -> dict:
+    """New reports in one INSERT of many rows (Core's: the ORM's bulk INSERT of the
+    same rows takes several times its time); their ids by (village, date), which a
+    report's are unique by. Read back by them, not in the rows' order, which SQLite
+    would return one statement a row."""
+    if not new:
+        return {}
+    rows = [
+        {"village_code": change.village.code, "created_at": now}
+        | {"created_by_id": user.id}
+        | _values(change)
+        for change in new
+    ]
+    table = Report.__table__
+    returning = insert(table).returning(table.c.id, table.c.village_code, table.c.as_of)
+    return {(code, day): id for id, code, day in db.session.execute(returning, rows)}
 
 
 def _values(change: ReportChange) -> dict:
