@@ -11,9 +11,8 @@ from .. import locks
 from ..models import PendingImport, User
 from ..villages import queries as village_queries
 from ..villages import service, validation
-from . import checked, files, messages
+from . import checked, files, imports, messages
 from .imports import (
-    BLOCK,
     CHANGES,
     LAYOUT,
     Check,
@@ -35,7 +34,7 @@ def commit(user: User, pending: PendingImport, say=None) -> Check:
     The file's villages are locked and read afresh (``locks.lock_village_rows``; on
     SQLite the database's write lock). The rows of a village whose revision is as
     the check found it (any report, correction, potential or decision raises it)
-    are written as checked, ``BLOCK`` at a time; the rows of the villages that
+    are written as checked, ``imports.BLOCK`` at a time; the rows of the villages that
     moved are read from the file and checked again, first without writing. So the
     lock is held for the writes and little more, and nothing can change those
     villages in between. Reports logged meanwhile for other dates of the file's
@@ -61,7 +60,7 @@ def commit(user: User, pending: PendingImport, say=None) -> Check:
         if result.refused:
             return result
     done = 0
-    for rows in checked.rows_of(pending, CHANGES, BLOCK):
+    for rows in checked.rows_of(pending, CHANGES, imports.BLOCK):
         rows = [row for row in rows if row.code not in moved]
         reports = village_queries.reports_by_id(
             [row.values["report_id"] for row in rows if row.values["report_id"]]

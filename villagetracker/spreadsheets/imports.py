@@ -138,10 +138,12 @@ def keep_check(user: User, pending: PendingImport, say=None) -> Check:
     found = check(user, pending.filename, pending.content, say, keep)
     if found.file_problem:
         checked.clear(pending)  # the blocks read before it
-    counts = {"problems": len(found.problems), "additions": found.added}
-    checked.sum_up(
-        pending, kept_summary(found), counts | {"corrections": found.corrected}
-    )
+    counts = {
+        "problems": len(found.problems),
+        "additions": found.added,
+        "corrections": found.corrected,
+    }
+    checked.sum_up(pending, kept_summary(found), counts)
     return found
 
 

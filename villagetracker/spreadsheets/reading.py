@@ -25,6 +25,10 @@ from .limits import (
 )
 from .workbook import xlsx_rows
 
+# An XLSX sheet's extent is declared at its start, before its rows.
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+DIMENSION_BYTES = 4096
+
 
 def read_rows(
     filename: str, content: bytes, limits: ReadingLimits
@@ -55,10 +59,20 @@ def read_rows(
 def rows_about(filename: str, content: bytes) -> int | None:
     """About how many rows a file holds under its header, before it is read, for a
     progress bar: a CSV's lines (a cell may hold a line break, and empty lines
-    count too); None for an XLSX, whose sheet is packed."""
-    if zipfile.is_zipfile(io.BytesIO(content)):
-        return None
-    return max(content.count(b"\n") + (not content.endswith(b"\n")) - 1, 0)
+    count too); an XLSX's by the extent its first sheet declares (``<dimension
+    ref="A1:M10001">``, as Excel, LibreOffice and our exports write it), or None."""
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        return max(content.count(b"\n") + (not content.endswith(b"\n")) - 1, 0)
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(content)) as workbook,
+            workbook.open("xl/worksheets/sheet1.xml") as sheet,
+        ):
+            start = sheet.read(DIMENSION_BYTES)  # inflated no further
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError):
+        return None  # the reading says what is wrong with it
+    extent = DIMENSION.search(start)
+    return int(extent.group(1)) - 1 if extent else None
 
 
 class _RowCounter:
