@@ -153,7 +153,7 @@ def latest_reports(codes: list[str], columns=None) -> dict[str, Report]:
                 Report.village_code == newest.c.village_code,
                 Report.as_of == newest.c.as_of,
             ),
-        )
+        ).where(Report.village_code.in_(chunk))  # or PostgreSQL joins every report
         if columns:
             found.update((row.village_code, row) for row in plain_rows(query))
         else:

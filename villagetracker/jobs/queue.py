@@ -14,6 +14,7 @@ mid-transaction, so nothing of it is kept), and the job's owner can run it again
 """
 
 import ctypes
+import gc
 import logging
 import os
 import signal
@@ -121,8 +122,13 @@ def _in_child(function, *args):
     usage (CPU time, peak memory)."""
     sys.stdout.flush()
     sys.stderr.flush()
+    # The worker's own objects are left out of the child's garbage collections:
+    # a collection that passed over them would copy every page they are on, and
+    # an import's child collects often.
+    gc.freeze()
     pid = os.fork()
     if pid:
+        gc.unfreeze()
         _pid, status, usage = os.wait4(pid, 0)
         return status, usage
     code = 1

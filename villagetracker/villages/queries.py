@@ -262,17 +262,15 @@ class Loaded:
     reports: dict[tuple[str, date], Row]
 
 
-# What an import needs of a village: the revision its check saw, and whether the
-# labour office returned it (a report answers the return).
+# What an import needs of a village: its revision, and whether it was returned.
 IMPORTED = (Village.code, Village.revision, Village.returned_at)
 
 
 def facts_of_villages(user: User, codes: Iterable[str], days: set[date]) -> Loaded:
-    """``village_facts`` for thousands of villages at once: a few queries per 500
-    villages, of plain rows (a country's file is read a block at a time). The
-    reports are read as the database has them now: when an import's confirmation
-    checks again under the lock, a report corrected meanwhile shows its new values
-    and time."""
+    """``village_facts`` for thousands of villages at once: a few queries of plain
+    rows per 500 villages. The reports are read as the database has them now: when
+    an import's confirmation checks again under the lock, a report corrected
+    meanwhile shows its new values and time."""
     loaded = Loaded({}, {}, {})
     codes = sorted(set(codes))
     for start in range(0, len(codes), CHUNK):
