@@ -127,6 +127,11 @@ ROUTES = {
     "accounts.reset_password": ("admin post", "/admin/users/{user_id}/password"),
     "accounts.login_throttles": ("admin", "/admin/throttles"),
     "accounts.clear_login_throttle": ("admin post", "/admin/throttles/clear"),
+    # The JSON API: a caller not logged in gets a 401 problem, not the login page.
+    "api-docs.openapi_json": ("public", "/api/v1/openapi.json"),
+    "api.regions": ("anyone logged in", "/api/v1/regions?q=kresek"),
+    "api.villages": ("anyone logged in", "/api/v1/villages"),
+    "api.village": ("village", "/api/v1/villages/{village}"),
 }
 
 
@@ -158,6 +163,10 @@ def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(
             return
     else:
         response = browser.get(url)
+    if url.startswith("/api/"):
+        assert response.status_code == 401
+        assert response.mimetype == "application/problem+json"
+        return
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -195,6 +204,8 @@ def test_region_search_finds_nothing_outside_the_scope(login, account):
     session, _ = login(**ACCOUNTS[account])
     url = ROUTES["regions.search_json"][1].format(code=OUTSIDE[account])
     assert session.get(url).json == {"results": []}
+    api = session.get(f"/api/v1/regions?q={OUTSIDE[account]}")
+    assert api.json == {"items": []}
     page = session.get(f"/regions/?q={OUTSIDE[account]}").get_data(as_text=True)
     assert f"/regions/{OUTSIDE[account]}" not in page
 
@@ -315,6 +326,9 @@ def test_village_lists_show_nothing_outside_the_scope(login, villages, account):
     ):
         page = session.get(url).get_data(as_text=True)
         assert f'href="/villages/{outside}"' not in page, url
+    for url in ("/api/v1/villages?limit=1000", f"/api/v1/villages?q={outside}"):
+        codes = [village["code"] for village in session.get(url).json["items"]]
+        assert outside not in codes and (KRESEK in codes or "q=" in url), url
     assert f'href="/villages/{KRESEK}"' in session.get("/villages/").get_data(
         as_text=True
     )

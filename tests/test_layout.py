@@ -17,6 +17,7 @@ AREAS = (
     "dashboards",
     "spreadsheets",
     "jobs",
+    "api",
     "main",
 )
 # Below the areas, importing none of them.

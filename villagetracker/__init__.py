@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # One blueprint per area of the programme, each in its own package.
     from . import (
         accounts,
+        api,
         certificates,
         dashboards,
         jobs,
@@ -59,5 +60,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(area.bp)
     jobs.queue.init_app(app)
+    api.init_app(app)
     demo.refuse_published_passwords(app)
     return app

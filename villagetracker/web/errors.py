@@ -1,6 +1,6 @@
 """Friendly error pages in the reader's language, for every error, 500 included."""
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +10,7 @@ from ..extensions import db
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Not logged in"), _l("Log in first.")),
     403: (_l("Not allowed"), _l("Your account may not open this page.")),
     404: (
         _l("Page not found"),
@@ -17,6 +18,8 @@ MESSAGES = {
     ),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("The file is too large.")),
+    415: (_l("Not JSON"), _l("Send the body as application/json.")),
+    422: (_l("Not right"), _l("Some values are not right.")),
     429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
     500: (
         _l("Something went wrong"),
@@ -25,13 +28,19 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, title=None, message=None):
+def render_error(code: int, title=None, message=None, error=None):
+    """The error's page; or, under the prefix of an area that answers in another
+    format (the API's problems), what that area renders of it."""
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    title, message = title or default_title, message or default_message
+    for prefix, render in current_app.extensions.get("error_formats", {}).items():
+        if has_request_context() and request.path.startswith(prefix):
+            return render(code, title, message, error)
     page = render_template(
         "error.html",
         code=code,
-        title=title or default_title,
-        message=message or default_message,
+        title=title,
+        message=message,
     )
     return page, code
 
@@ -49,7 +58,7 @@ def handle_http_error(error: HTTPException):
                 evidence=current_app.config["EVIDENCE_MAX_BYTES"] // 2**20,
             ),
         )
-    return render_error(error.code or 500)
+    return render_error(error.code or 500, error=error)
 
 
 def handle_csrf_error(error: CSRFError):

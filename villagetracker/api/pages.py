@@ -1,0 +1,66 @@
+"""Lists of the API a page at a time. A page ends where a cursor says the next one
+starts (the last village's code, opaque to the caller), not at an offset: a
+village registered or changed meanwhile neither repeats nor skips a row."""
+
+import base64
+import binascii
+
+from flask_babel import lazy_gettext as _l
+from flask_smorest import abort
+
+from .. import rules
+from ..extensions import db
+from ..models import Village
+from ..villages import queries as village_queries
+
+
+def villages(user, args: dict) -> dict:
+    filters = village_queries.VillageFilters(
+        area=args.get("area", "") if rules.is_region_code(args.get("area", "")) else "",
+        status=args.get("status", ""),
+        band=args.get("band", ""),
+        q=args.get("q", "").strip(),
+        sort="name",  # code order: the cursor's
+    )
+    query = village_queries.listed(user, filters)
+    after = read_cursor(args.get("cursor"))
+    if after is not None:
+        query = query.where(Village.code > after)
+    limit = args["limit"]
+    found = db.session.scalars(query.limit(limit + 1)).all()
+    more = len(found) > limit
+    found = found[:limit]
+    return {
+        "items": [village_row(village) for village in found],
+        "next_cursor": make_cursor(found[-1].code) if more else None,
+    }
+
+
+def village_row(village: Village) -> dict:
+    coverage = village.coverage_tenths
+    return {
+        "code": village.code,
+        "name": village.name,
+        "status": village.status,
+        "worker_potential": village.worker_potential,
+        "active_participants": village.active_participants,
+        "coverage_percent": None if coverage is None else coverage / 10,
+        "latest_report_date": village.latest_report_date,
+    }
+
+
+def make_cursor(code: str) -> str:
+    return base64.urlsafe_b64encode(code.encode()).decode().rstrip("=")
+
+
+def read_cursor(cursor: str | None) -> str | None:
+    """The code a cursor starts after; a cursor we did not make is a 422."""
+    if not cursor:
+        return None
+    try:
+        code = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        code = ""
+    if not rules.is_region_code(code):
+        abort(422, errors={"cursor": _l("Not a cursor of this list.")})
+    return code
