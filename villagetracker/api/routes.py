@@ -21,7 +21,7 @@ def logged_in():
 ERRORS = {401: "UNAUTHORIZED", 404: "NOT_FOUND", 422: "UNPROCESSABLE_ENTITY"}
 
 
-def problems(*codes):
+def answers_problems(*codes):
     """The error answers a route documents, as problems."""
 
     def document(view):
@@ -37,7 +37,7 @@ def problems(*codes):
 @bp.route("/regions")
 @bp.arguments(schemas.RegionQuery, location="query", unknown=RAISE)
 @bp.response(200, schemas.Regions)
-@problems(401, 422)
+@answers_problems(401, 422)
 def regions(args):
     """Regions in the caller's scope whose name or code matches ``q``."""
     found = region_queries.first_matches(
@@ -49,7 +49,7 @@ def regions(args):
 @bp.route("/villages")
 @bp.arguments(schemas.VillageQuery, location="query", unknown=RAISE)
 @bp.response(200, schemas.Villages)
-@problems(401, 422)
+@answers_problems(401, 422)
 def villages(args):
     """The villages of the caller's scope that the filters select, in code order,
     a page at a time: ``next_cursor`` asks for the next page, which stays right
@@ -59,7 +59,7 @@ def villages(args):
 
 @bp.route("/villages/<code>")
 @bp.response(200, schemas.Village)
-@problems(401, 404)
+@answers_problems(401, 404)
 def village(code: str):
     """One village of the caller's scope."""
     found = access.get_village_or_404(current_user, code)
