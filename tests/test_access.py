@@ -132,6 +132,11 @@ ROUTES = {
     "api.regions": ("anyone logged in", "/api/v1/regions?q=kresek"),
     "api.villages": ("anyone logged in", "/api/v1/villages"),
     "api.village": ("village", "/api/v1/villages/{village}"),
+    "api.certificate": ("public", "/api/v1/certificates/{token}"),
+    "api.certificate_by_number": (
+        "public",
+        "/api/v1/certificates?number=001/DSJSK/36.03/2026",
+    ),
 }
 
 

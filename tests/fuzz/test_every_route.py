@@ -130,6 +130,8 @@ def test_no_get_request_writes_a_row(fuzz_app, world):
         for url in (
             f"/verify/{designation.token}",
             "/verify?" + urlencode({"number": designation.number}),
+            f"/api/v1/certificates/{designation.token}",
+            "/api/v1/certificates?" + urlencode({"number": designation.number}),
         )
     ]
     walked = defaultdict(set)  # GET endpoint: the statuses it answered

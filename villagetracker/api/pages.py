@@ -64,3 +64,27 @@ def read_cursor(cursor: str | None) -> str | None:
     if not rules.is_region_code(code):
         abort(422, errors={"cursor": _l("Not a cursor of this list.")})
     return code
+
+
+def certificate(designation) -> dict:
+    """A designation as the public verification page shows it."""
+    replaced = designation.superseded_by
+    return {
+        "number": designation.number,
+        "valid": designation.is_valid,
+        "state": designation.state,
+        "province": designation.province_name,
+        "regency": designation.regency_name,
+        "district": designation.district_name,
+        "village": designation.village_name,
+        "village_kind": designation.village_kind,
+        "designated_on": designation.designated_on,
+        "coverage_percent": designation.coverage_tenths / 10,
+        "active_participants": designation.active_participants,
+        "worker_potential": designation.worker_potential,
+        "report_as_of": designation.report_as_of,
+        "issued_by": designation.office_name,
+        "ended_on": designation.ended_at.date() if designation.ended_at else None,
+        "end_reason": designation.end_reason,
+        "replaced_by": replaced.number if replaced is not None else None,
+    }

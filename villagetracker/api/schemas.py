@@ -66,3 +66,36 @@ class Villages(ma.Schema):
         allow_none=True,
         metadata={"description": "null on the last page"},
     )
+
+
+class CertificateQuery(Strict):
+    number = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(1, 60),
+        metadata={"description": "as printed, e.g. 001/DSJSK/36.03/2026"},
+    )
+
+
+class Certificate(ma.Schema):
+    """What the public verification page says of a certificate: places and the
+    issuing office, never a person."""
+
+    number = ma.fields.String(required=True)
+    valid = ma.fields.Boolean(required=True)
+    state = ma.fields.String(required=True)
+    province = ma.fields.String(required=True)
+    regency = ma.fields.String(required=True)
+    district = ma.fields.String(required=True)
+    village = ma.fields.String(required=True)
+    village_kind = ma.fields.String(required=True)
+    designated_on = ma.fields.Date(required=True)
+    coverage_percent = ma.fields.Float(required=True)
+    active_participants = ma.fields.Integer(required=True)
+    worker_potential = ma.fields.Integer(required=True)
+    report_as_of = ma.fields.Date(required=True)
+    issued_by = ma.fields.String(required=True)
+    ended_on = ma.fields.Date(required=True, allow_none=True)
+    end_reason = ma.fields.String(required=True, allow_none=True)
+    replaced_by = ma.fields.String(
+        required=True, allow_none=True, metadata={"description": "its number"}
+    )
