@@ -11,7 +11,6 @@ moment instead of failing, and sees what the first one wrote.
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Row, Select, select
-from sqlalchemy.orm import lazyload
 
 from .extensions import db, plain_rows
 from .models import Village
@@ -29,13 +28,10 @@ def begin_writing() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_villages(codes: Iterable[str], names: bool = True) -> dict[str, Village]:
+def lock_villages(codes: Iterable[str]) -> dict[str, Village]:
     """The villages with these codes, read as they are now and locked until the
-    transaction ends (SELECT ... FOR UPDATE; on SQLite the database write lock).
-    ``names=False``: without their regions (loaded if asked)."""
+    transaction ends (SELECT ... FOR UPDATE; on SQLite the database write lock)."""
     query = select(Village).execution_options(populate_existing=True)
-    if not names:
-        query = query.options(lazyload(Village.region))
     return {
         village.code: village for village in _locked(codes, query, db.session.scalars)
     }

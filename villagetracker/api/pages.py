@@ -15,13 +15,8 @@ from ..villages import queries as village_queries
 
 
 def villages(user, args: dict) -> dict:
-    filters = village_queries.VillageFilters(
-        area=args.get("area", "") if rules.is_region_code(args.get("area", "")) else "",
-        status=args.get("status", ""),
-        band=args.get("band", ""),
-        q=args.get("q", "").strip(),
-        sort="name",  # code order: the cursor's
-    )
+    # As the list page reads them; in code order (sort "name"): the cursor's.
+    filters = village_queries.VillageFilters.from_args(args)
     query = village_queries.listed(user, filters)
     after = read_cursor(args.get("cursor"))
     if after is not None:
@@ -37,16 +32,20 @@ def villages(user, args: dict) -> dict:
 
 
 def village_row(village: Village) -> dict:
-    coverage = village.coverage_tenths
     return {
         "code": village.code,
         "name": village.name,
         "status": village.status,
         "worker_potential": village.worker_potential,
         "active_participants": village.active_participants,
-        "coverage_percent": None if coverage is None else coverage / 10,
+        "coverage_percent": percent(village.coverage_tenths),
         "latest_report_date": village.latest_report_date,
     }
+
+
+def percent(tenths: int | None) -> float | None:
+    """A coverage kept in tenths of a percent (rounded down), as a percent."""
+    return None if tenths is None else tenths / 10
 
 
 def make_cursor(code: str) -> str:
@@ -79,7 +78,7 @@ def certificate(designation) -> dict:
         "village": designation.village_name,
         "village_kind": designation.village_kind,
         "designated_on": designation.designated_on,
-        "coverage_percent": designation.coverage_tenths / 10,
+        "coverage_percent": percent(designation.coverage_tenths),
         "active_participants": designation.active_participants,
         "worker_potential": designation.worker_potential,
         "report_as_of": designation.report_as_of,

@@ -13,7 +13,6 @@ from ..villages import queries as village_queries
 from ..villages import service, validation
 from . import checked, files, imports, messages
 from .imports import (
-    CHANGES,
     LAYOUT,
     Check,
     RowChange,
@@ -23,6 +22,8 @@ from .imports import (
     label,
     outcomes_of,
 )
+
+CHANGES = ("additions", "corrections")  # the kept lists of rows that write a report
 
 
 def commit(user: User, pending: PendingImport, say=None) -> Check:

@@ -28,8 +28,6 @@ from .formats import OLD_HEADINGS, REPORT_COLUMNS
 from .limits import echo
 from .template import EXAMPLE_NOTE
 
-CHANGES = ("additions", "corrections")  # the lists of rows that write a report
-PROGRESS_EVERY = 500  # rows checked between two words of progress
 BLOCK = 2_000  # rows checked, or written, at a time
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # Columns added to the template with migration 0006: a file made from the template

@@ -25,9 +25,10 @@ from ..villages import service, validation
 from . import checked, files
 from .files import normal
 from .formats import REGISTRATION_COLUMNS
-from .imports import PROGRESS_EVERY, RowProblem, example_notes, iso_day
+from .imports import RowProblem, example_notes, iso_day
 from .limits import echo
 
+PROGRESS_EVERY = 500  # rows checked between two words of progress
 REQUIRED = ("code", "head_name", "worker_potential", "source", "potential_as_of")
 LAYOUT = files.Layout("villages", REGISTRATION_COLUMNS, REQUIRED)
 # The validation's field names that differ from the file's column keys.

@@ -242,13 +242,14 @@ def save_reports(user: User, changes: Iterable[ReportChange]) -> Saved:
         expire_copies(Report, [change.report.id for change in corrected])
     new = [change for change in changes if change.report is None]
     new_ids = _insert_reports(user, new, now)
+
+    def report_id(change: ReportChange) -> int:
+        if change.report is not None:
+            return change.report.id
+        return new_ids[change.village.code, change.values.as_of]
+
     events = [
-        _report_event(
-            "report.create",
-            new_ids[change.village.code, change.values.as_of],
-            None,
-            change,
-        )
+        _report_event("report.create", report_id(change), None, change)
         for change in new
     ] + [
         _report_event("report.correct", change.report.id, before, change)
@@ -256,13 +257,7 @@ def save_reports(user: User, changes: Iterable[ReportChange]) -> Saved:
     ]
     audit.record_many(events)
     now_qualifying = status.refresh_villages(change.village.code for change in changes)
-    report_ids = [
-        change.report.id
-        if change.report is not None
-        else new_ids[change.village.code, change.values.as_of]
-        for change in changes
-    ]
-    return Saved(report_ids, now_qualifying)
+    return Saved([report_id(change) for change in changes], now_qualifying)
 
 
 def _insert_reports(user: User, new: list[ReportChange], now) -> dict:
@@ -274,8 +269,11 @@ def _insert_reports(user: User, new: list[ReportChange], now) -> dict:
     if not new:
         return {}
     rows = [
-        {"village_code": change.village.code, "created_at": now}
-        | {"created_by_id": user.id}
+        {
+            "village_code": change.village.code,
+            "created_at": now,
+            "created_by_id": user.id,
+        }
         | _values(change)
         for change in new
     ]
@@ -289,9 +287,9 @@ def _insert_reports(user: User, new: list[ReportChange], now) -> dict:
             table.c.village_code.in_(codes[start : start + 500]),
             table.c.as_of.in_(days),
         )
-        for id, code, day in plain_rows(query):
+        for found, code, day in plain_rows(query):
             if (code, day) in wanted:
-                ids[code, day] = id
+                ids[code, day] = found
     return ids
 
 
